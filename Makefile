@@ -1,0 +1,47 @@
+# Two entry points (see README): `make book` and `make test`. CI calls `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# Offline data cache: use ../shared/data when it is there and nothing else was set.
+STATMETHODS_DATA_DIR ?= $(if $(wildcard ../shared/data/MANIFEST.sha256),$(abspath ../shared/data),)
+export STATMETHODS_DATA_DIR
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: book test venv unit nbval lint docs-check html publish clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	touch $@
+
+## book: install, execute every chapter in place on its defaults, build _build/html
+book: venv
+	$(BIN)/statmethods data docs --output book/datasets.md
+	$(BIN)/statmethods publish
+	$(MAKE) html
+
+html: venv
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+## test: lint, unit tests, nbval on every chapter, strict book build
+test: venv lint unit nbval html
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks
+
+unit: venv
+	$(BIN)/pytest -q tests
+
+nbval: venv
+	$(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+clean:
+	rm -rf _build runs
