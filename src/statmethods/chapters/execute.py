@@ -148,6 +148,8 @@ def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | 
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip papermill's volatile metadata (timings, paths, status) from an executed notebook."""
     nb.metadata.pop("papermill", None)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
