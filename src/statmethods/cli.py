@@ -126,3 +126,7 @@ def data_docs(output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+if __name__ == "__main__":
+    app()
