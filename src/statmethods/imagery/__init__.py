@@ -1,0 +1,90 @@
+"""Part I methods: optical imagery as xarray objects.
+
+Bands and reflectance scaling (:mod:`.bands`), normalised-difference indices
+(:mod:`.indices`), cloud and valid-data masks (:mod:`.masks`), temporal composites and
+per-class time series (:mod:`.composite`), and reading and aligning rasters (:mod:`.align`).
+Every function takes :class:`xarray.DataArray` objects and stays lazy on dask-backed arrays.
+"""
+
+from .align import (
+    CRSMismatchError,
+    GridMismatchError,
+    align_categorical,
+    check_same_grid,
+    open_raster,
+    stack_bands,
+)
+from .bands import (
+    LANDSAT8_BANDS,
+    REFLECTANCE_SCALING,
+    SENSOR_BANDS,
+    SENTINEL2_BANDS,
+    MissingBandError,
+    band_name,
+    bbox_from_geojson,
+    image_from_array,
+    open_bands,
+    require_bands,
+    to_reflectance,
+)
+from .composite import class_time_series, temporal_composite, valid_count
+from .indices import INDEX_BANDS, ndbi, ndvi, ndwi, normalized_difference, spectral_index
+from .masks import (
+    QA60_CIRRUS_BIT,
+    QA60_CLOUD_BIT,
+    S2CLOUDLESS_THRESHOLD,
+    SCL_CLASSES,
+    SCL_CLOUD_CLASSES,
+    SCL_NODATA_CLASSES,
+    AllNodataError,
+    apply_mask,
+    cloud_fraction,
+    cloud_mask_from_probability,
+    qa60_cloud_mask,
+    require_data,
+    scl_cloud_mask,
+    valid_mask,
+)
+
+__all__ = [
+    "INDEX_BANDS",
+    "LANDSAT8_BANDS",
+    "QA60_CIRRUS_BIT",
+    "QA60_CLOUD_BIT",
+    "REFLECTANCE_SCALING",
+    "S2CLOUDLESS_THRESHOLD",
+    "SCL_CLASSES",
+    "SCL_CLOUD_CLASSES",
+    "SCL_NODATA_CLASSES",
+    "SENSOR_BANDS",
+    "SENTINEL2_BANDS",
+    "AllNodataError",
+    "CRSMismatchError",
+    "GridMismatchError",
+    "MissingBandError",
+    "align_categorical",
+    "apply_mask",
+    "band_name",
+    "bbox_from_geojson",
+    "check_same_grid",
+    "class_time_series",
+    "cloud_fraction",
+    "cloud_mask_from_probability",
+    "image_from_array",
+    "ndbi",
+    "ndvi",
+    "ndwi",
+    "normalized_difference",
+    "open_bands",
+    "open_raster",
+    "qa60_cloud_mask",
+    "require_bands",
+    "require_data",
+    "scl_cloud_mask",
+    "spectral_index",
+    "stack_bands",
+    "temporal_composite",
+    "to_reflectance",
+    "valid_count",
+    "valid_mask",
+]
