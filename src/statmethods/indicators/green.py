@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
+from pyproj import Transformer
 from scipy import ndimage
 
 from .._summary import Summary
@@ -58,7 +59,11 @@ BACKENDS = ("local", "earthengine")
 
 
 def _check_1km(grid: xr.DataArray, what: str) -> None:
-    res = tuple(abs(float(r)) for r in grid.rio.resolution())
+    try:
+        res = tuple(abs(float(r)) for r in grid.rio.resolution())
+    except Exception as exc:  # rioxarray cannot infer a resolution from a single row or column
+        raise ValueError(f"{what} has no resolution that can be read ({exc}); write its transform with "
+                         ".rio.write_transform(...) or use a grid of at least 2 x 2 cells") from exc
     if any(abs(r - 1000.0) > 1e-6 for r in res):
         raise ValueError(
             f"{what} has {res[0]:g} x {res[1]:g} cells but urban centres are defined on a 1 km grid "
@@ -73,7 +78,8 @@ def urban_centres(pop: xr.DataArray, land: xr.DataArray, built: xr.DataArray | N
                   density: float = 1500.0, min_population: float = 50_000.0) -> xr.DataArray:
     """Label urban centres (Degree of Urbanisation level 1) on a 1 km grid.
 
-    Uses :mod:`statmethods.indicators.degurba` when it is available. Otherwise falls back to a
+    Calls :func:`statmethods.indicators.degurba.classify_grid` (the full official rules: built-up
+    criterion, gap filling, majority smoothing) when that module is available. Otherwise falls back to a
     SIMPLIFIED rule (warning emitted): cells with at least ``density`` inhabitants per km² of
     land, grouped with 4-connectivity, kept when the group has at least ``min_population``
     inhabitants. The fallback omits the built-up criterion, gap filling and majority
@@ -86,13 +92,13 @@ def urban_centres(pop: xr.DataArray, land: xr.DataArray, built: xr.DataArray | N
     """
     _check_1km(pop, "the population grid")
     check_same_grid(land, pop, names=("land grid", "population grid"))
-    try:  # the official implementation, written in statmethods.indicators.degurba
-        from . import degurba  # noqa: F401
+    try:  # the official implementation, in statmethods.indicators.degurba
+        from .degurba import classify_grid
     except ImportError:
-        degurba = None
-    labels = _degurba_urban_centres(degurba, pop, land, built, density, min_population)
-    if labels is not None:
-        return labels
+        classify_grid = None
+    if classify_grid is not None:
+        grid = classify_grid(pop, land, built, uc_density=density, uc_min_pop=min_population)
+        return pop.copy(data=np.asarray(grid.urban_centres).astype("int32")).rename("urban_centre")
     # --- SIMPLIFIED FALLBACK: replace by a call to statmethods.indicators.degurba when available ---
     warnings.warn("statmethods.indicators.degurba is not available: using the simplified urban-centre rule "
                   "(density and population thresholds, 4-connectivity; no gap filling or smoothing)",
@@ -109,17 +115,6 @@ def urban_centres(pop: xr.DataArray, land: xr.DataArray, built: xr.DataArray | N
     return pop.copy(data=out.astype("int32")).rename("urban_centre")
 
 
-def _degurba_urban_centres(module: Any, pop: xr.DataArray, land: xr.DataArray, built: xr.DataArray | None,
-                           density: float, min_population: float) -> xr.DataArray | None:
-    """Call the official implementation if the degurba module offers one."""
-    if module is None:
-        return None
-    fn = getattr(module, "urban_centres", None)
-    if fn is None:
-        return None
-    return fn(pop, land=land, built=built)
-
-
 @dataclass(frozen=True)
 class GreenSpaceResult:
     """Non-built land per urban-centre inhabitant.
@@ -128,7 +123,8 @@ class GreenSpaceResult:
     ----------
     table : pandas.DataFrame
         One row per urban centre: population, land, built-up and non-built km², non-built
-        share of land, non-built m² per inhabitant, and the number of cells with nodata.
+        share of land, non-built m² per inhabitant, the number of cells with nodata, and the
+        centre's mean cell position in degrees (``lon``, ``lat``).
     total : pandas.Series
         The same quantities over all urban centres together (ratio of sums).
     notes : list of str
@@ -207,6 +203,8 @@ def nonbuilt_land_per_inhabitant(pop: xr.DataArray, built: xr.DataArray, land: x
     b_capped = np.minimum(b, la)
     n_capped = int(np.sum((b > la) & (lab > 0)))
     ok = ~nodata
+    yy, xx = np.meshgrid(np.asarray(pop["y"].values, float), np.asarray(pop["x"].values, float),
+                         indexing="ij")
     rows = []
     for i in ids:
         cell = (lab == i)
@@ -219,8 +217,14 @@ def nonbuilt_land_per_inhabitant(pop: xr.DataArray, built: xr.DataArray, land: x
                      "population": P, "land_km2": L / 1e6, "built_km2": B / 1e6,
                      "nonbuilt_km2": (L - B) / 1e6,
                      "nonbuilt_share": (L - B) / L if L > 0 else np.nan,
-                     "nonbuilt_m2_per_inhabitant": (L - B) / P})
+                     "nonbuilt_m2_per_inhabitant": (L - B) / P,
+                     "x": float(xx[cell].mean()), "y": float(yy[cell].mean())})
     table = pd.DataFrame(rows).set_index("centre")
+    if pop.rio.crs is not None:
+        lon, lat = Transformer.from_crs(pop.rio.crs, "EPSG:4326", always_xy=True).transform(
+            table["x"].to_numpy(), table["y"].to_numpy())
+        table["lon"], table["lat"] = np.round(lon, 4), np.round(lat, 4)
+    table = table.drop(columns=["x", "y"])
     tot = table[["cells", "nodata_cells", "population", "land_km2", "built_km2", "nonbuilt_km2"]].sum()
     tot["nonbuilt_share"] = tot["nonbuilt_km2"] / tot["land_km2"]
     tot["nonbuilt_m2_per_inhabitant"] = tot["nonbuilt_km2"] * 1e6 / tot["population"]
