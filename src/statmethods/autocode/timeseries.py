@@ -53,6 +53,7 @@ __all__ = [
     "area_comparison",
     "area_from_reference_sample",
     "check_chapter_parameters",
+    "confusion_corrected_shares",
     "cross_validate",
     "data_checksum",
     "load_classifier",
@@ -1032,6 +1033,50 @@ def probability_area(proba: np.ndarray, pixel_area: float = 1.0) -> np.ndarray:
     if p.ndim != 2 or not np.all(np.isfinite(p)):
         raise ValueError("proba must be a finite (n, k) matrix of class probabilities")
     return p.sum(axis=0) * pixel_area
+
+
+def confusion_corrected_shares(map_counts: Any, confusion: Any) -> np.ndarray:
+    """Class shares from mapped counts and a confusion matrix of P(predicted | true), by inversion.
+
+    If ``C[j, i]`` is the probability that a unit of true class ``j`` is predicted as ``i`` and
+    ``p`` the true class shares, the expected mapped shares are ``m = C.T @ p``; solving that
+    system gives ``p`` (the "matrix inversion" estimator). It needs no reference sample from the
+    mapped population, but it assumes that the classifier errs on the mapped population exactly as
+    on the data ``C`` was estimated from (the same class-conditional error rates). It gives no
+    standard error, and with a noisy ``C`` it can return shares below 0 or above 1, which are
+    returned unclipped so that the problem stays visible.
+
+    Parameters
+    ----------
+    map_counts : array_like, shape (k,)
+        Number of units mapped to each class.
+    confusion : array_like, shape (k, k)
+        Counts or probabilities, rows = true class, columns = predicted class (rows are
+        normalised to sum to one).
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        Estimated share of each true class (sums to one).
+    """
+    m = np.asarray(map_counts, dtype=float)
+    c = np.asarray(confusion, dtype=float)
+    if c.ndim != 2 or c.shape[0] != c.shape[1] or m.shape != (c.shape[0],):
+        raise ValueError(
+            f"confusion must be k x k and map_counts have k entries; got {c.shape} and {m.shape}"
+        )
+    rows = c.sum(axis=1, keepdims=True)
+    if np.any(rows <= 0):
+        raise ValueError(
+            "every true class needs at least one unit in the confusion matrix (a row summed to 0)"
+        )
+    cond = c / rows
+    try:
+        return np.linalg.solve(cond.T, m / m.sum())
+    except np.linalg.LinAlgError as exc:
+        raise ValueError(
+            "the confusion matrix is singular: two classes are predicted alike; merge them"
+        ) from exc
 
 
 def area_comparison(
