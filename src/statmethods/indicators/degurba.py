@@ -20,7 +20,7 @@ Examples
 >>> pop = np.full((5, 5), 100.0); pop[1:4, 1:4] = 6000.0
 >>> res = classify_grid(pop, require_1km=False)
 >>> int(res.level1[2, 2]), int(res.level1[0, 0])
-(3, 2)
+(3, 1)
 """
 
 from __future__ import annotations
@@ -331,13 +331,13 @@ class DegurbaGrid:
         t["population"] = t["population"].round(0)
         t["population_share"] = t["population_share"].round(3)
         p = self.parameters
+        built = f", or built-up share >= {p.built_threshold:g}" if p.built_criterion else ""
         header = {
             "grid": f"{self.level1.shape[0]} x {self.level1.shape[1]} cells of {self.cell_km2:g} km²",
             "no-data cells": str(int((self.level1 == NODATA).sum())),
             "urban centres": str(self.n_urban_centres),
             "urban centre rule": (f">= {p.uc_density:g}/km², {p.uc_connectivity}-connected, "
-                                  f">= {p.uc_min_pop:,.0f} inhabitants"
-                                  + (f", or built-up share >= {p.built_threshold:g}" if p.built_criterion else "")),
+                                  f">= {p.uc_min_pop:,.0f} inhabitants{built}"),
             "urban cluster rule": (f">= {p.ucl_density:g}/km², {p.ucl_connectivity}-connected, "
                                    f">= {p.ucl_min_pop:,.0f} inhabitants"),
             "smoothing / gaps": f"{p.smoothing}; gaps < {p.max_gap_km2:g} km² filled: {p.gap_fill}",
