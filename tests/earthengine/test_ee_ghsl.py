@@ -1,0 +1,117 @@
+"""Earth Engine GHSL graphs (Degree of Urbanisation, SDG 11.3.1), built and serialised offline.
+
+``ee.apitestcase.ApiTestCase`` loads a static algorithm list, so no credentials or network are
+needed. The tests read the serialised graphs and check that they use the same thresholds,
+connectivity, bands and reducers as the local code in ``statmethods.indicators``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ee = pytest.importorskip("ee")
+from ee import apitestcase  # noqa: E402
+
+from statmethods.earthengine import constants_used, functions_used, graph  # noqa: E402
+from statmethods.earthengine.ghsl import (  # noqa: E402
+    BUILT_BAND,
+    GHS_BUILT_S,
+    GHS_POP,
+    MOLLWEIDE,
+    POP_BAND,
+    degurba_level1,
+    degurba_population_by_unit,
+    lcrpgr_by_extent,
+)
+from statmethods.indicators.degurba import DegurbaParameters  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def offline_ee():
+    case = apitestcase.ApiTestCase()
+    case.setUp()
+    yield
+    case.tearDown()
+
+
+def _flat(values):
+    out = []
+    for v in values:
+        out.extend(_flat(v) if isinstance(v, list) else [v])
+    return out
+
+
+def _invocations(obj, name):
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("functionName") == name:
+                out.append(node["arguments"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(graph(obj))
+    return out
+
+
+def test_degurba_graph_uses_the_local_thresholds():
+    p = DegurbaParameters()
+    img = degurba_level1(2020)
+    consts = _flat(constants_used(img))
+    for value in (p.uc_density, p.uc_min_pop, p.ucl_density, p.ucl_min_pop, p.built_threshold,
+                  p.majority_min):
+        assert value in consts, value
+    assert f"{GHS_POP}/2020" in consts and f"{GHS_BUILT_S}/2020" in consts
+    assert POP_BAND in consts and BUILT_BAND in consts
+    fns = functions_used(img)
+    for f in ("Image.connectedComponents", "Image.reduceConnectedComponents", "Image.reduceResolution",
+              "Image.reduceNeighborhood", "Image.connectedPixelCount", "Reducer.sum"):
+        assert f in fns, f
+
+
+def test_degurba_graph_connectivity_4_for_centres_and_8_for_clusters():
+    fns = functions_used(degurba_level1(2020))
+    assert "Kernel.plus" in fns and "Kernel.square" in fns  # 4- and 8-connectivity
+    assert "Kernel.plus" not in functions_used(degurba_level1(2020, uc_connectivity=8))
+    assert "Kernel.square" not in functions_used(degurba_level1(2020, ucl_connectivity=4))
+
+
+def test_changed_thresholds_reach_the_graph():
+    img = degurba_level1(2020, uc_density=1234.0, ucl_min_pop=4321.0, built_criterion=False)
+    consts = _flat(constants_used(img))
+    assert 1234.0 in consts and 4321.0 in consts and 1500.0 not in consts
+    assert BUILT_BAND not in consts or 0.5 not in consts
+
+
+def test_degurba_grid_is_1km_mollweide_and_reduced_by_unit():
+    units = ee.FeatureCollection("FAO/GAUL/2015/level2")
+    fc = degurba_population_by_unit(units, 2020)
+    rr = _invocations(fc, "Image.reduceRegions")
+    assert rr and rr[0]["scale"]["constantValue"] == 1000
+    consts = _flat(constants_used(fc))
+    assert MOLLWEIDE in consts
+    assert {"pop_3", "pop_2", "pop_1"} <= set(c for c in consts if isinstance(c, str))
+
+
+def test_bad_epoch_and_max_size_rejected():
+    with pytest.raises(ValueError, match="epochs"):
+        degurba_level1(2021)
+    with pytest.raises(ValueError, match="1024"):
+        degurba_level1(2020, max_size=5000)
+
+
+def test_lcrpgr_graph_applies_the_un_habitat_formula():
+    extents = ee.FeatureCollection("users/example/urban_extents")
+    fc = lcrpgr_by_extent(extents, 2000, 2020)
+    fns = functions_used(fc)
+    assert "Number.log" in fns and "Image.reduceRegions" in fns and "Reducer.sum" in fns
+    consts = _flat(constants_used(fc))
+    assert 20 in consts  # y = 2020 - 2000 years
+    assert f"{GHS_BUILT_S}/2000" in consts and f"{GHS_POP}/2020" in consts
+    assert {"lcr", "pgr", "lcrpgr"} <= set(c for c in consts if isinstance(c, str))
+    with pytest.raises(ValueError, match="after"):
+        lcrpgr_by_extent(extents, 2020, 2000)
