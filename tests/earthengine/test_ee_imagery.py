@@ -145,3 +145,23 @@ def test_bad_backend_arguments_are_refused_before_any_request():
         reduce_regions(ee.Image(1), units, ee.Reducer.mean(), scale=0)
     with pytest.raises(ValueError, match="GAUL has levels"):
         admin_units(level=3)
+
+
+def test_nonbuilt_land_graph_sums_ghsl_over_urban_centre_cells_at_1km():
+    from statmethods.earthengine import nonbuilt_land_by_unit
+    from statmethods.indicators.degurba import DegurbaParameters
+
+    fc = nonbuilt_land_by_unit(admin_units(), 2020)
+    consts = constants_used(fc)
+    assert "JRC/GHSL/P2023A/GHS_POP/2020" in consts and "JRC/GHSL/P2023A/GHS_BUILT_S/2020" in consts
+    p = DegurbaParameters()
+    assert p.uc_density in consts and p.uc_min_pop in consts  # the same urban-centre thresholds
+    (rr,) = _invocations(fc, "Image.reduceRegions")
+    assert rr["scale"]["constantValue"] == 1000 and "crs" in rr and "ESRI:54009" in consts
+    assert "Reducer.sum" in functions_used(fc) and "Reducer.mean" not in functions_used(fc)
+    # built-up is capped at the land surface, as in the local code, and centres are class 3
+    assert "Image.min" in functions_used(fc)
+    assert any(a.get("image2", {}).get("functionInvocationValue", {}).get("arguments", {})
+               .get("value", {}).get("constantValue") == 3 for a in _invocations(fc, "Image.eq"))
+    dense = nonbuilt_land_by_unit(admin_units(), 2020, uc_density=2000.0)
+    assert 2000.0 in constants_used(dense) and p.uc_density not in constants_used(dense)
