@@ -161,7 +161,16 @@ def test_nonbuilt_land_graph_sums_ghsl_over_urban_centre_cells_at_1km():
     assert "Reducer.sum" in functions_used(fc) and "Reducer.mean" not in functions_used(fc)
     # built-up is capped at the land surface, as in the local code, and centres are class 3
     assert "Image.min" in functions_used(fc)
-    assert any(a.get("image2", {}).get("functionInvocationValue", {}).get("arguments", {})
-               .get("value", {}).get("constantValue") == 3 for a in _invocations(fc, "Image.eq"))
+    values = graph(fc)["values"]
+
+    def resolve(node):
+        return resolve(values[node["valueReference"]]) if "valueReference" in node else node
+
+    def fn(node):
+        return resolve(node).get("functionInvocationValue", {}).get("functionName")
+
+    centre_tests = [resolve(resolve(a["image2"])["functionInvocationValue"]["arguments"]["value"])
+                    for a in _invocations(fc, "Image.eq") if fn(a["image1"]) == "Image.toByte"]
+    assert centre_tests == [{"constantValue": 3}]
     dense = nonbuilt_land_by_unit(admin_units(), 2020, uc_density=2000.0)
     assert 2000.0 in constants_used(dense) and p.uc_density not in constants_used(dense)
