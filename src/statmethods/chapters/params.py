@@ -20,6 +20,7 @@ class ParameterError(ValueError):
 # parameter dict and raising ValueError with a message that names the parameter.
 CHAPTER_CHECKS: dict[str, str] = {
     "area-accuracy": "statmethods.area.accuracy:check_chapter_parameters",
+    "satellite-green-space": "statmethods.indicators.green:check_chapter_parameters",
 }
 
 

@@ -28,6 +28,7 @@ otherwise a clearly marked simplified rule is used (see :func:`urban_centres`).
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -331,9 +332,16 @@ def check_chapter_parameters(params: dict[str, Any]) -> None:
     backend = params.get("backend", "local")
     if backend not in BACKENDS:
         raise ValueError(f"parameter 'backend' must be one of {BACKENDS}, got {backend!r}")
+    if backend == "earthengine" and not (params.get("ee_project") or os.environ.get("EE_PROJECT")):
+        raise ValueError("parameter 'ee_project' is needed with backend='earthengine' (or set EE_PROJECT): "
+                         "the Google Cloud project registered for Earth Engine")
     thr = params.get("ndvi_threshold", GREEN_NDVI_THRESHOLD)
     if not -1 <= thr <= 1:
         raise ValueError(f"parameter 'ndvi_threshold' is an NDVI value in [-1, 1], got {thr!r}")
+    thr_cloud = params.get("cloud_threshold", 0.4)
+    if not 0 < thr_cloud < 1:
+        raise ValueError(f"parameter 'cloud_threshold' is a probability strictly between 0 and 1, "
+                         f"got {thr_cloud!r}")
     dens = params.get("density_threshold", 1500)
     if dens <= 0:
         raise ValueError(f"parameter 'density_threshold' must be positive (inhabitants per km²), "
