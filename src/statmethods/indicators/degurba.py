@@ -327,8 +327,8 @@ class DegurbaGrid:
 
     def summary(self, level: int = 1) -> Summary:
         t = self.table(level).copy()
-        t["area_km2"] = t["area_km2"].round(0)
-        t["population"] = t["population"].round(0)
+        t["area_km2"] = t["area_km2"].round(0).astype("int64")
+        t["population"] = t["population"].round(0).astype("int64")
         t["population_share"] = t["population_share"].round(3)
         p = self.parameters
         built = f", or built-up share >= {p.built_threshold:g}" if p.built_criterion else ""
