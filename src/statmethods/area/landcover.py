@@ -320,7 +320,7 @@ class CrossValidationResult:
         with np.errstate(divide="ignore", invalid="ignore"):
             users = diag / c.sum(axis=1)
             producers = diag / c.sum(axis=0)
-            f1 = 2 * users * producers / (users + producers)
+            f1 = np.where(users + producers == 0, 0.0, 2 * users * producers / (users + producers))
         return pd.DataFrame({"class": self.class_names, "n_reference": c.sum(axis=0).astype(int),
                              "users_accuracy": users, "producers_accuracy": producers, "f1": f1})
 
