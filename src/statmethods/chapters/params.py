@@ -21,7 +21,6 @@ class ParameterError(ValueError):
 CHAPTER_CHECKS: dict[str, str] = {
     "area-accuracy": "statmethods.area.accuracy:check_chapter_parameters",
     "area-landcover-map": "statmethods.area.simulation:check_chapter_parameters",
-    "autocode-crop-types": "statmethods.autocode.timeseries:check_chapter_parameters",
     "satellite-green-space": "statmethods.indicators.green:check_chapter_parameters",
 }
 
