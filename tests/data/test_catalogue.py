@@ -66,7 +66,7 @@ def test_cached_file_is_verified_and_access_is_logged(tmp_path, monkeypatch):
     log = tmp_path / "access.jsonl"
     monkeypatch.setenv("STATMETHODS_ACCESS_LOG", str(log))
     p = data.path("sae/milk.rda")
-    assert p == SHARED / "sae" / "milk.rda"
+    assert p.resolve() == (SHARED / "sae" / "milk.rda").resolve()
     assert "sae/milk.rda" in log.read_text()
 
 
