@@ -40,7 +40,7 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from .._summary import Summary
-from ..area import AccuracyAssessment, counts_from_samples, stratified_area_estimate
+from ..area import AccuracyAssessment, stratified_area_estimate
 
 __all__ = [
     "CROP_CLASS_NAMES",
@@ -728,13 +728,14 @@ def load_classifier(
     if classes is not None:
         want = classes.as_strings() if isinstance(classes, LabelEncoding) else [str(c) for c in classes]
         if want != saved:
-            diff = [f"index {i}: saved {s!r} vs expected {w!r}"
-                    for i, (s, w) in enumerate(zip(saved, want, strict=False)) if s != w][:3]
+            diff = [f"index {i}: saved {sv!r} vs expected {w!r}"
+                    for i, (sv, w) in enumerate(zip(saved, want, strict=False)) if sv != w][:3]
+            if not diff:
+                diff = [f"the first {min(len(saved), len(want))} agree, the lengths differ"]
             raise ValueError(
                 f"label encoding mismatch: the model at {path.name} was trained with {len(saved)} classes "
-                f"{saved} but {len(want)} classes {want} were expected "
-                f"({'; '.join(diff) or 'different length'}). "
-                "Its predictions would be mislabelled: retrain the model or pass its own encoding"
+                f"but {len(want)} were expected ({'; '.join(diff)}). Its predictions would be mislabelled: "
+                f"retrain the model or pass its own encoding. Saved: {saved}; expected: {want}"
             )
     if data_checksum is not None and data_checksum != meta["data_checksum"]:
         raise ValueError(
@@ -815,7 +816,8 @@ class CrossValidation:
 
     ``proba`` and ``pred`` cover every series; rows of series in folds that were not run are
     NaN / None and ``evaluated`` is False for them. ``fit_seconds`` and ``predict_seconds`` are
-    wall-clock times per fold (for benchmarks; the chapter does not print them).
+    wall-clock times per fold (for benchmarks; the chapter does not print them); ``models`` holds
+    the fitted model of each fold.
     """
 
     name: str
@@ -825,6 +827,7 @@ class CrossValidation:
     fold: np.ndarray
     fit_seconds: list[float] = field(default_factory=list)
     predict_seconds: list[float] = field(default_factory=list)
+    models: list[SeriesClassifier] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def evaluated(self) -> np.ndarray:
@@ -936,7 +939,7 @@ def cross_validate(
         raise ValueError("folds is empty; pass at least one (train_index, test_index) pair")
     proba = np.full((len(y), len(enc)), np.nan)
     fold_id = np.full(len(y), -1)
-    fit_s, pred_s = [], []
+    fit_s, pred_s, fitted = [], [], []
     for f, (tr, te) in enumerate(folds):
         if np.intersect1d(tr, te).size:
             raise ValueError(f"fold {f}: training and held-out indices overlap")
@@ -949,7 +952,9 @@ def cross_validate(
         fold_id[te] = f
         fit_s.append(t1 - t0)
         pred_s.append(t2 - t1)
-    return CrossValidation(name or type(model).__name__, enc.classes, y, proba, fold_id, fit_s, pred_s)
+        fitted.append(model)
+    return CrossValidation(name or type(model).__name__, enc.classes, y, proba, fold_id, fit_s, pred_s,
+                           fitted)
 
 
 # --------------------------------------------------------------------------- area estimation
@@ -1006,20 +1011,23 @@ def area_from_reference_sample(
     confidence : float
         Confidence level of the intervals.
     """
-    m = np.asarray(map_labels, dtype=object)
-    sample_index = np.asarray(sample_index)
-    ref = np.asarray(reference_labels, dtype=object)
+    sample_index = np.asarray(sample_index, dtype=np.int64)
+    ref = np.asarray(reference_labels)
     if ref.shape != sample_index.shape:
         raise ValueError(f"reference_labels has {ref.size} labels for {sample_index.size} sampled units")
-    classes = list(classes)
-    known = {str(c) for c in classes}
-    unknown = sorted({str(v) for v in m.tolist()} - known)
-    if unknown:
-        raise ValueError(f"map labels {unknown[:10]} are not in classes")
-    map_area = np.array([np.sum(m == c) for c in classes], dtype=float)
-    counts = counts_from_samples(m[sample_index].tolist(), ref.tolist(), classes)
-    names = [str(c) for c in classes]
-    return stratified_area_estimate(counts.to_numpy(), map_area, names, pixel_area=pixel_area,
+    enc = LabelEncoding(tuple(classes))
+    try:
+        m = enc.encode(map_labels)
+    except ValueError as exc:
+        raise ValueError(f"map_labels: {exc}") from exc
+    try:
+        r = enc.encode(ref)
+    except ValueError as exc:
+        raise ValueError(f"reference_labels: {exc}") from exc
+    k = len(enc)
+    map_area = np.bincount(m, minlength=k).astype(float)
+    counts = np.bincount(m[sample_index] * k + r, minlength=k * k).reshape(k, k)  # rows map, cols reference
+    return stratified_area_estimate(counts, map_area, enc.as_strings(), pixel_area=pixel_area,
                                     confidence=confidence)
 
 

@@ -20,7 +20,10 @@ class ParameterError(ValueError):
 # parameter dict and raising ValueError with a message that names the parameter.
 CHAPTER_CHECKS: dict[str, str] = {
     "area-accuracy": "statmethods.area.accuracy:check_chapter_parameters",
+    "area-regression-estimator": "statmethods.area.regression:check_chapter_parameters",
+    "area-small-area": "statmethods.area.small_area:check_chapter_parameters",
     "area-landcover-map": "statmethods.area.simulation:check_chapter_parameters",
+    "autocode-crop-types": "statmethods.autocode.timeseries:check_chapter_parameters",
     "satellite-green-space": "statmethods.indicators.green:check_chapter_parameters",
 }
 
