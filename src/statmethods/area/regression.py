@@ -323,3 +323,31 @@ def regression_estimator(
         table_=table, coefficients=pd.DataFrame(coefs).T, strata_=per_stratum, population_size=total_n,
         sample_size=int(len(data)), confidence=float(confidence), z=z, auxiliaries=xs, notes=notes,
     )
+
+
+_CORNSOY_Y = ("CornHec", "SoyBeansHec")
+_CORNSOY_X = ("CornPix", "SoyBeansPix")
+
+
+def _check_cornsoy_choice(params: dict, key: str, allowed: Sequence[str]) -> None:
+    value = params[key]
+    if not value or any(v not in allowed for v in value):
+        raise ValueError(f"{key} must be a non-empty list drawn from {list(allowed)}, got {value!r}")
+
+
+def _check_drop_rows(params: dict) -> None:
+    rows = params["drop_rows"]
+    if any(not isinstance(r, int) or isinstance(r, bool) or not 1 <= r <= 37 for r in rows):
+        raise ValueError(f"drop_rows must list row numbers of cornsoybean between 1 and 37, got {rows!r}")
+
+
+def check_chapter_parameters(params: dict) -> None:
+    """Validate the ``area-regression-estimator`` chapter's parameters before it runs."""
+    _check_cornsoy_choice(params, "responses", _CORNSOY_Y)
+    _check_cornsoy_choice(params, "auxiliaries", _CORNSOY_X)
+    _check_drop_rows(params)
+    c = params["confidence"]
+    if not 0 < c < 1:
+        raise ValueError(f"confidence must be strictly between 0 and 1, got {c!r}")
+    if params["n_replicates"] < 10:
+        raise ValueError("n_replicates must be at least 10 for a meaningful coverage check")

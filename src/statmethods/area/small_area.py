@@ -621,3 +621,18 @@ def battese_harter_fuller(
         formula=formula, finite_population=big_n is not None, notes=notes,
     )
 
+
+
+def check_chapter_parameters(params: dict) -> None:
+    """Validate the ``area-small-area`` chapter's parameters before it runs."""
+    from .regression import _CORNSOY_X, _CORNSOY_Y, _check_cornsoy_choice, _check_drop_rows
+
+    formula = params["fh_formula"]
+    if not isinstance(formula, str) or formula.replace(" ", "").split("~")[0] != "yi":
+        raise ValueError(f"fh_formula must model the milk direct estimates, 'yi ~ ...', got {formula!r}")
+    _check_cornsoy_choice(params, "bhf_responses", _CORNSOY_Y)
+    _check_cornsoy_choice(params, "bhf_covariates", _CORNSOY_X)
+    _check_drop_rows(params)
+    _z(params["confidence"])
+    if params["n_replicates"] < 10:
+        raise ValueError("n_replicates must be at least 10 for a meaningful coverage check")
