@@ -9,11 +9,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 import zipfile
 from functools import cache
 from pathlib import Path
-
-import pooch
 
 from .catalogue import DataFile, datasets, lookup
 
@@ -28,7 +27,11 @@ class DataFileError(RuntimeError):
 def cache_dir() -> Path:
     """The cache folder: ``$STATMETHODS_DATA_DIR``, else the user cache of ``pooch``."""
     env = os.environ.get(ENV_CACHE)
-    return Path(env).expanduser().resolve() if env else Path(pooch.os_cache("statmethods"))
+    if env:
+        return Path(env).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("statmethods"))
 
 
 def sha256_of(path: str | os.PathLike) -> str:
@@ -72,6 +75,10 @@ def _wheel(package: str, version: str) -> Path:
 def _download(f: DataFile, where: Path) -> None:
     where.parent.mkdir(parents=True, exist_ok=True)
     if f.url:
+        # pooch imports tqdm.auto, which warns in a kernel without widgets: import it only to download.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            import pooch
         pooch.retrieve(
             f.url, known_hash=f"sha256:{f.sha256}", fname=where.name, path=where.parent,
             progressbar=False,
