@@ -374,6 +374,8 @@ def test_reference_sample_takes_n_per_map_class_and_checks_n():
     ({"n_folds": 1}, "n_folds must be an integer of at least 2"),
     ({"folds_to_run": 6}, "folds_to_run must be between 1 and n_folds=5"),
     ({"device": "tpu"}, "device must be 'cpu' or 'cuda'"),
+    pytest.param({"device": "cuda"}, "no CUDA GPU", marks=pytest.mark.skipif(
+        torch.cuda.is_available(), reason="a GPU is present")),
     ({"n_reference_per_class": 1}, "n_reference_per_class must be at least 2"),
 ])
 def test_chapter_parameter_checks(change, message):

@@ -1128,9 +1128,7 @@ def check_chapter_parameters(params: dict[str, Any]) -> None:
         raise ValueError(f"folds_to_run must be between 1 and n_folds={n_folds}, got {run!r}")
     if params.get("epochs", 1) < 1:
         raise ValueError(f"epochs must be at least 1, got {params['epochs']!r}")
-    device = params.get("device", "cpu")
-    if not (device == "cpu" or str(device).startswith("cuda")):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+    _check_device(params.get("device", "cpu"))
     n_ref = params.get("n_reference_per_class")
     if n_ref is not None and n_ref < 2:
         raise ValueError(f"n_reference_per_class must be at least 2, got {n_ref!r}")
