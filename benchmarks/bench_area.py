@@ -1,0 +1,204 @@
+"""Area chapter timings: the Monte Carlo coverage simulation and the two land-cover classifiers.
+
+Part 1 (simulation) uses the chapter's Zion set-up: NLCD 2011 resampled onto the Landsat 8 grid as
+the truth (1,610,784 pixels), a random-forest map as strata, the classes of interest plus "Other".
+It times, per replicate,
+
+- the vectorised :func:`statmethods.area.simulation.coverage_simulation` (multivariate
+  hypergeometric counts for all replicates at once + one ``stratified_estimates_batch`` call);
+- the plain loop :func:`statmethods.area.simulation.coverage_simulation_loop` (draw the pixels of
+  each replicate, cross-tabulate, call ``stratified_area_estimate``);
+- the estimation step alone: one batch call vs ``stratified_area_estimate`` per replicate on the
+  same simulated counts,
+
+and reports the ratios loop / vectorised, with the coverage each gives (they must agree within
+Monte Carlo error).
+
+Part 2 (classifiers) compares the scikit-learn random forest with the torch MLP of
+:mod:`statmethods.area.landcover`: spatial cross-validation on the Raleigh labelled pixels (time and
+accuracy) and whole-scene prediction throughput on Zion (pixels per second). Not run in CI.
+
+Usage::
+
+    STATMETHODS_DATA_DIR=../shared/data .venv/bin/python benchmarks/bench_area.py
+    .venv/bin/python benchmarks/bench_area.py --replicates 20000 --loop-replicates 100
+
+Writes ``bench_area.json`` and ``bench_area.csv`` to ``--output-dir`` (default ``benchmarks/out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sklearn
+import torch
+
+warnings.filterwarnings("ignore", message="IProgress not found")
+
+from statmethods import data  # noqa: E402
+from statmethods.area import allocate_sample, stratified_area_estimate, stratified_estimates_batch  # noqa: E402
+from statmethods.area.landcover import (  # noqa: E402
+    TorchMLPClassifier,
+    cross_validate_classifier,
+    labelled_pixels,
+    predict_map,
+    random_forest_baseline,
+    spatial_folds,
+)
+from statmethods.area.simulation import (  # noqa: E402
+    NLCD_ZION_CLASSES,
+    coverage_simulation,
+    coverage_simulation_loop,
+    population_confusion,
+    simulate_sample_counts,
+)
+from statmethods.imagery.align import align_categorical, open_raster, stack_bands  # noqa: E402
+
+
+def best_of(fn, repeats: int) -> tuple[float, object]:
+    """Smallest wall time of ``repeats`` calls, and the last result."""
+    best, out = np.inf, None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def zion_setup(seed: int, n_train: int):
+    zion = stack_bands([data.path(f"landsat8-zion/landsat_b{b}.tif") for b in (2, 3, 4, 5)],
+                       ["blue", "green", "red", "nir"])
+    nlcd = open_raster(data.path("landsat8-zion/nlcd.tif"))
+    truth = align_categorical(nlcd, zion.isel(band=0)).values.ravel()
+    feats = zion.values.reshape(4, -1).T
+    rng = np.random.default_rng(seed)
+    train = rng.choice(truth.size, n_train, replace=False)
+    return zion, truth, feats, train, rng
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--replicates", type=int, default=10_000, help="replicates, vectorised simulation")
+    ap.add_argument("--loop-replicates", type=int, default=50, help="replicates, plain loop (slow)")
+    ap.add_argument("--sample-size", type=int, default=1000)
+    ap.add_argument("--allocation", default="proportional")
+    ap.add_argument("--repeats", type=int, default=3, help="best of this many timings")
+    ap.add_argument("--n-train", type=int, default=5000, help="Zion training pixels of the map classifiers")
+    ap.add_argument("--trees", type=int, default=200, help="random-forest trees (cross-validation)")
+    ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--output-dir", default="benchmarks/out")
+    args = ap.parse_args()
+    coi = ["Cultivated", "Barren", "Forest", "Shrubland"]
+    rows: list[dict] = []
+
+    # ---- Part 1: the coverage simulation -------------------------------------------------------
+    zion, truth, feats, train, rng = zion_setup(args.seed, args.n_train)
+    map_rf = random_forest_baseline(args.seed, 30).set_params(max_depth=10, class_weight=None)
+    map_rf.fit(feats[train], truth[train])
+    map_codes = predict_map(map_rf, zion).values.ravel()
+    legend = np.array(["(nodata)", *NLCD_ZION_CLASSES])
+    lookup = np.where(np.isin(legend, coi), legend, "Other")
+    classes = [*coi, "Other"]
+    m, r = lookup[map_codes], lookup[truth]
+    pop = population_confusion(m, r, classes)
+    n_h = pop.sum(axis=1).to_numpy()
+    alloc = allocate_sample(args.sample_size, n_h / n_h.sum(), args.allocation, min_per_stratum=10,
+                            expected_users_accuracy=[0.5, 0.7, 0.8, 0.7, 0.5])
+
+    t_vec, sim = best_of(lambda: coverage_simulation(pop, alloc, n_replicates=args.replicates, seed=args.seed,
+                                                     pixel_area=0.09), args.repeats)
+    t_loop, sim_loop = best_of(lambda: coverage_simulation_loop(m, r, classes, alloc,
+                                                                n_replicates=args.loop_replicates,
+                                                                seed=args.seed, pixel_area=0.09), 1)
+    counts = simulate_sample_counts(pop, alloc, args.loop_replicates * 20,
+                                    rng=np.random.default_rng(args.seed))
+    w = n_h / n_h.sum()
+    t_est_batch, _ = best_of(lambda: stratified_estimates_batch(counts, w), args.repeats)
+    t_est_loop, _ = best_of(lambda: [stratified_area_estimate(c, n_h, classes) for c in counts], 1)
+    per_rep = {
+        "simulation, vectorised": t_vec / args.replicates,
+        "simulation, plain loop": t_loop / args.loop_replicates,
+        "estimation only, batch": t_est_batch / len(counts),
+        "estimation only, per-replicate loop": t_est_loop / len(counts),
+    }
+    for k, v in per_rep.items():
+        rows.append({"part": "simulation", "what": k, "seconds_per_replicate": v})
+    cov = pd.DataFrame({"coverage, vectorised": sim.table()["coverage"].to_numpy(),
+                        "coverage, loop": sim_loop.table()["coverage"].to_numpy()}, index=classes)
+
+    # ---- Part 2: classifiers --------------------------------------------------------------------
+    files = [data.path(f"landsat7-raleigh/lsat7_2000_{b}0.tif") for b in (1, 2, 3, 4, 5)]
+    raleigh = stack_bands(files, ["blue", "green", "red", "nir", "swir1"])
+    px = labelled_pixels(raleigh, open_raster(data.path("landsat7-raleigh/landsat96_labelled_pixels.tif")))
+    X, y = px[list(raleigh.band.values)].to_numpy(), px["label"].to_numpy()
+    folds = spatial_folds(px["row"], px["col"], n_folds=5, block_size=20, seed=args.seed)
+    models = {
+        f"random forest ({args.trees} trees, scikit-learn {sklearn.__version__}, 1 thread)":
+            (random_forest_baseline(args.seed, args.trees),
+             random_forest_baseline(args.seed, 30).set_params(max_depth=10, class_weight=None)),
+        f"torch MLP (32 hidden, 300 epochs, torch {torch.__version__}, float64, 1 thread)":
+            (TorchMLPClassifier(hidden=(32,), epochs=300, seed=args.seed),
+             TorchMLPClassifier(hidden=(32,), epochs=300, balanced=False, seed=args.seed)),
+    }
+    clf_rows = []
+    for name, (cv_model, map_model) in models.items():
+        t_cv, res = best_of(lambda cv_model=cv_model: cross_validate_classifier(cv_model, X, y, folds), 1)
+        t_fit, _ = best_of(lambda map_model=map_model: map_model.fit(feats[train], truth[train]), 1)
+        t_map, mp = best_of(lambda map_model=map_model: predict_map(map_model, zion), args.repeats)
+        clf_rows.append({"model": name, "cv_seconds_5_folds": t_cv,
+                         "cv_accuracy_spatial": res.overall_accuracy,
+                         "zion_fit_seconds": t_fit, "zion_map_pixels_per_s": truth.size / t_map,
+                         "zion_map_agreement_with_nlcd": float(np.mean(mp.values.ravel() == truth))})
+        print(f"done: {name}", flush=True)
+    clf = pd.DataFrame(clf_rows).set_index("model")
+    for name, row in clf.iterrows():
+        rows.append({"part": "classifier", "what": name, **row.to_dict()})
+
+    rf, mlp = clf.iloc[0], clf.iloc[1]
+    ratios = {
+        "simulation per replicate, loop / vectorised":
+            per_rep["simulation, plain loop"] / per_rep["simulation, vectorised"],
+        "estimation per replicate, loop / batch":
+            per_rep["estimation only, per-replicate loop"] / per_rep["estimation only, batch"],
+        "cross-validation time, MLP / RF": mlp["cv_seconds_5_folds"] / rf["cv_seconds_5_folds"],
+        "map throughput, MLP / RF": mlp["zion_map_pixels_per_s"] / rf["zion_map_pixels_per_s"],
+        "spatial-CV accuracy, MLP - RF": mlp["cv_accuracy_spatial"] - rf["cv_accuracy_spatial"],
+    }
+    machine = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+    pd.set_option("display.width", 160)
+    print(f"\n{machine}")
+    print(f"\nCoverage simulation, Zion ({truth.size:,} pixels, strata {classes}, n = {int(alloc.sum())} "
+          f"{args.allocation}); vectorised R = {args.replicates:,}, loop R = {args.loop_replicates}")
+    for k, v in per_rep.items():
+        print(f"  {k:40s} {v * 1e3:10.4f} ms / replicate")
+    print(cov.round(3).to_string())
+    print("\nClassifiers (Raleigh spatial CV; Zion whole-scene map)")
+    print(clf.round(3).to_string())
+    print()
+    for k, v in ratios.items():
+        print(f"{k:45s} {v:10.3f}")
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(out / "bench_area.csv", index=False)
+    (out / "bench_area.json").write_text(json.dumps(
+        {"machine": machine, "args": vars(args), "results": rows, "coverage": cov.to_dict(),
+         "ratios": {k: float(v) for k, v in ratios.items()}}, indent=2, default=float), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
