@@ -217,3 +217,25 @@ def test_chapter_parameter_check_names_the_bad_parameter():
         check_chapter_parameters(ok | {"fh_formula": "SD ~ 1"})
     with pytest.raises(ValueError, match="bhf_responses"):
         check_chapter_parameters(ok | {"bhf_responses": []})
+
+
+def test_bhf_unsampled_area_gets_synthetic_estimate_with_sigma2v_in_mse(corn):
+    cs, pm = corn
+    extra = pd.concat([pm, pd.DataFrame({"CornPix": [300.0], "SoyBeansPix": [200.0]}, index=[99])])
+    r = battese_harter_fuller("CornHec ~ CornPix + SoyBeansPix", cs, "County", extra)
+    b = r.coefficients["coef"].to_numpy()
+    assert r.eblup[99] == pytest.approx(b[0] + 300 * b[1] + 200 * b[2], rel=1e-12)
+    assert r.table().loc[99, "n"] == 0 and r.mse[99] > r.sigma2_v
+    # The sampled counties are unchanged by the extra population row.
+    base = battese_harter_fuller("CornHec ~ CornPix + SoyBeansPix", cs, "County", pm)
+    np.testing.assert_allclose(r.eblup.drop(99), base.eblup, rtol=1e-9)
+
+
+def test_fay_herriot_boundary_variance_gives_synthetic_estimates():
+    # Direct estimates exactly on a line: REML puts A at 0 and every EBLUP is synthetic.
+    df = pd.DataFrame({"y": [1.0, 1.5, 2.0, 2.5, 3.0, 3.5], "x": [0, 1, 2, 3, 4, 5],
+                       "D": [0.05, 0.04, 0.06, 0.05, 0.03, 0.05]})
+    r = fay_herriot("y ~ x", df, "D")
+    assert r.refvar == 0.0
+    np.testing.assert_allclose(r.eblup, r.synthetic)
+    assert any("at 0" in n for n in r.notes)
