@@ -178,11 +178,13 @@ def population_clusters(mask: np.ndarray, pop: np.ndarray, min_pop: float,
 _OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 
-def _neighbours(a: np.ndarray, fill: Any) -> np.ndarray:
-    """The 8 neighbours of every cell: array of shape (8, H, W), ``fill`` outside the grid."""
-    h, w = a.shape
+def _neighbours_at(a: np.ndarray, ys: np.ndarray, xs: np.ndarray, fill: Any) -> np.ndarray:
+    """The 8 neighbours of the cells (ys, xs): array of shape (n, 8), ``fill`` outside the grid."""
     pad = np.pad(a, 1, constant_values=fill)
-    return np.stack([pad[1 + dy:1 + dy + h, 1 + dx:1 + dx + w] for dy, dx in _OFFSETS])
+    return np.stack([pad[ys + 1 + dy, xs + 1 + dx] for dy, dx in _OFFSETS], axis=1)
+
+
+_RING = np.ones((3, 3), bool)
 
 
 def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", majority_min: int = 5,
@@ -215,14 +217,12 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
     """
     lab = labels.copy()
     eligible = np.ones(lab.shape, bool) if eligible is None else eligible
-    counted_nb = None if counted is None else _neighbours(counted, False)
     for _ in range(max_iter):
-        nb = _neighbours(lab, 0)  # (8, H, W)
-        cand = (lab == 0) & eligible & (nb > 0).any(axis=0)
+        cand = (lab == 0) & eligible & ndimage.binary_dilation(lab > 0, structure=_RING)
         if not cand.any():
             break
         ys, xs = np.nonzero(cand)
-        v = nb[:, ys, xs].T  # (n, 8)
+        v = _neighbours_at(lab, ys, xs, 0)  # (n, 8)
         counts = np.zeros(v.shape, dtype=np.int64)
         for j in range(8):
             counts[:, j] = ((v == v[:, j:j + 1]) & (v > 0)).sum(axis=1)
@@ -233,8 +233,8 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
         if rule == "five_of_eight":
             add = n_best >= majority_min
         elif rule == "ghsl_2023":
-            assert counted_nb is not None
-            denom = counted_nb[:, ys, xs].sum(axis=0)
+            assert counted is not None
+            denom = _neighbours_at(counted, ys, xs, False).sum(axis=1)
             add = n_best > denom / 2.0
         else:
             raise ValueError(f"rule must be 'five_of_eight' or 'ghsl_2023', got {rule!r}")
@@ -266,9 +266,11 @@ def fill_gaps(labels: np.ndarray, max_gap_cells: float, *, barrier: np.ndarray |
     if barrier is not None and barrier.any():
         ok[np.unique(bg[barrier])] = False
     # centres adjacent to each background component
-    nb = _neighbours(lab, 0)
-    sel = (bg > 0)[None] & (nb > 0)
-    comp = np.broadcast_to(bg, nb.shape)[sel]
+    edge_bg = (bg > 0) & ndimage.binary_dilation(lab > 0, structure=_RING)
+    ys, xs = np.nonzero(edge_bg)
+    nb = _neighbours_at(lab, ys, xs, 0)  # (n, 8)
+    sel = nb > 0
+    comp = np.broadcast_to(bg[ys, xs][:, None], nb.shape)[sel]
     cen = nb[sel]
     pairs = np.unique(np.stack([comp, cen], axis=1), axis=0) if comp.size else np.zeros((0, 2), int)
     n_cen = np.bincount(pairs[:, 0], minlength=n + 1)
