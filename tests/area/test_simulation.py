@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from statmethods.area.simulation import (
+    cap_allocation,
     coverage_simulation,
     coverage_simulation_loop,
     draw_stratified_sample,
@@ -119,3 +120,13 @@ def test_class_missing_from_the_map_gets_zero_weight():
     assert np.all(np.isfinite(sim.estimates)) and np.all(np.isfinite(sim.se))
     assert sim.estimates.sum(axis=1) == pytest.approx(np.ones(500))
     assert "coverage" in str(sim.summary())
+
+
+def test_cap_allocation_takes_small_strata_whole_and_keeps_the_total():
+    a = cap_allocation([500, 500, 500, 500], [11, 10_000, 20_000, 70_000])
+    assert a.tolist() == [11, 663, 663, 663] and a.sum() == 2000
+    b = cap_allocation([300, 300, 300], [50, 280, 10_000])  # a second stratum overflows after the first
+    assert b.tolist()[:2] == [50, 280] and b.sum() == 900
+    assert cap_allocation([5, 5], [100, 100]).tolist() == [5, 5]
+    with pytest.raises(ValueError, match="larger than the 20 pixels"):
+        cap_allocation([15, 15], [10, 10])

@@ -28,6 +28,7 @@ from .accuracy import counts_from_samples, stratified_area_estimate, stratified_
 __all__ = [
     "NLCD_ZION_CLASSES",
     "CoverageSimulation",
+    "cap_allocation",
     "coverage_simulation",
     "coverage_simulation_loop",
     "draw_stratified_sample",
@@ -102,6 +103,59 @@ def _check_allocation(allocation: Any, stratum_sizes: np.ndarray, names: Sequenc
             "or merge the class with another"
         )
     return alloc
+
+
+def cap_allocation(allocation: Sequence[int] | np.ndarray, stratum_sizes: Sequence[int] | np.ndarray
+                   ) -> np.ndarray:
+    """Cap each stratum's sample at its size and give the excess to the other strata.
+
+    A stratum smaller than its allocation is taken whole (a census of that stratum); the pixels
+    it cannot absorb are shared among the remaining strata in proportion to their allocation,
+    repeatedly, so the total is kept whenever the strata hold enough pixels.
+
+    Parameters
+    ----------
+    allocation : sequence of int
+        Sample size per stratum, e.g. from :func:`statmethods.area.allocate_sample`.
+    stratum_sizes : sequence of int
+        Number of pixels in each stratum.
+
+    Returns
+    -------
+    ndarray of int
+
+    Raises
+    ------
+    ValueError
+        If the strata together hold fewer pixels than the total sample size.
+
+    Examples
+    --------
+    >>> cap_allocation([500, 500, 500, 500], [11, 10_000, 20_000, 70_000]).tolist()
+    [11, 663, 663, 663]
+    """
+    a = np.asarray(allocation, dtype=np.int64).copy()
+    size = np.asarray(stratum_sizes, dtype=np.int64)
+    if a.shape != size.shape or np.any(a < 0) or np.any(size < 0):
+        raise ValueError("allocation and stratum_sizes need one non-negative whole number per stratum each")
+    total = int(a.sum())
+    if total > size.sum():
+        raise ValueError(f"the sample of {total} pixels is larger than the {int(size.sum())} pixels of "
+                         "all strata; lower the sample size")
+    while True:
+        full = a >= size
+        excess = int((a - size)[full].sum())
+        a = np.minimum(a, size)
+        if excess == 0:
+            return a
+        room = np.where(full, 0, size - a)
+        share = np.where(room > 0, np.maximum(a, 1), 0).astype(float)
+        extra = excess * share / share.sum()
+        add = np.floor(extra).astype(np.int64)
+        rest = excess - int(add.sum())
+        order = np.argsort(-(extra - add), kind="stable")
+        add[order[:rest]] += 1
+        a = a + add
 
 
 def draw_stratified_sample(strata: Any, allocation: Sequence[int] | np.ndarray, classes: Sequence, *,
