@@ -145,7 +145,7 @@ def main() -> None:
         f"random forest ({args.trees} trees, scikit-learn {sklearn.__version__}, 1 thread)":
             (random_forest_baseline(args.seed, args.trees),
              random_forest_baseline(args.seed, 30).set_params(max_depth=10, class_weight=None)),
-        f"torch MLP (32 hidden, 300 epochs, torch {torch.__version__}, float64, 1 thread)":
+        f"torch MLP (32 hidden, 300 epochs, torch {torch.__version__}, float64, 1 training thread)":
             (TorchMLPClassifier(hidden=(32,), epochs=300, seed=args.seed),
              TorchMLPClassifier(hidden=(32,), epochs=300, balanced=False, seed=args.seed)),
     }
