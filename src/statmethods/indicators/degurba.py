@@ -67,6 +67,9 @@ UNIT_LEVEL2_CLASSES: dict[int, str] = {
 
 #: Choices made where the manual is silent or where this implementation differs from it.
 DEVIATIONS: tuple[str, ...] = (
+    "Built-up criterion on by default with a 50% built-up share of permanent land (GHSL Data Package "
+    "2022); the manual presents it as an option, and GHSL Data Package 2023 uses a lower 'optimal' "
+    "share. Set built_criterion=False for the population-only rule.",
     "Order of urban-centre steps: clusters and the 50,000 threshold first, then majority smoothing, "
     "then gap filling (GHSL Data Package order); the population threshold is not re-tested afterwards.",
     "Gaps: a gap is a set of non-centre cells, 8-connected among themselves, enclosed by one urban "
