@@ -1,0 +1,92 @@
+"""Part II methods: automatic coding of free-text answers to industry and occupation codes.
+
+- :mod:`.text`: normalisation (NFKC, Hangul) and character / word n-grams
+- :mod:`.hierarchy`: NAICS, SOC and prefix code hierarchies, per-level evaluation, data loaders
+- :mod:`.models`: TF-IDF linear baseline and fastText-style torch coder, saved with metadata
+- :mod:`.calibration`: temperature scaling, reliability tables, ECE
+- :mod:`.operation`: splits, auto-coding-rate/accuracy curves, thresholds, hierarchical fallback
+- :mod:`.perturb`: synthetic write-in noise for robustness tests
+- :mod:`.ksic`: KSIC tree, Korean title retrieval and 9↔10 recoding
+"""
+
+from .calibration import TemperatureScaler, expected_calibration_error, reliability_table
+from .hierarchy import (
+    CodeHierarchy,
+    UnknownCodeError,
+    evaluate_levels,
+    load_coded_csv,
+    load_naics_index,
+    load_occupation_index,
+    naics_hierarchy,
+    naics_structure_counts,
+    prefix_hierarchy,
+    soc_hierarchy,
+    top_k_accuracy,
+)
+from .ksic import KsicRetriever, ksic_concordance, ksic_hierarchy, ksic_titles, ksic_tree, recode_ksic
+from .models import (
+    FastTextCoder,
+    LabelEncodingError,
+    TfidfLinearCoder,
+    load_coder,
+    make_coder,
+    training_checksum,
+)
+from .operation import (
+    AutocodeReport,
+    auto_coding_table,
+    coverage_curve,
+    fallback_thresholds,
+    hierarchical_fallback,
+    run_autocode,
+    stratified_split,
+    threshold_for_accuracy,
+    worst_codes,
+)
+from .perturb import perturb_texts
+from .text import EmptyAnswerError, char_ngrams, check_texts, normalise_hangul, normalise_text, word_ngrams
+
+__all__ = [
+    "AutocodeReport",
+    "CodeHierarchy",
+    "EmptyAnswerError",
+    "FastTextCoder",
+    "KsicRetriever",
+    "LabelEncodingError",
+    "TemperatureScaler",
+    "TfidfLinearCoder",
+    "UnknownCodeError",
+    "auto_coding_table",
+    "char_ngrams",
+    "check_texts",
+    "coverage_curve",
+    "evaluate_levels",
+    "expected_calibration_error",
+    "fallback_thresholds",
+    "hierarchical_fallback",
+    "ksic_concordance",
+    "ksic_hierarchy",
+    "ksic_titles",
+    "ksic_tree",
+    "load_coded_csv",
+    "load_coder",
+    "load_naics_index",
+    "load_occupation_index",
+    "make_coder",
+    "naics_hierarchy",
+    "naics_structure_counts",
+    "normalise_hangul",
+    "normalise_text",
+    "perturb_texts",
+    "prefix_hierarchy",
+    "recode_ksic",
+    "reliability_table",
+    "run_autocode",
+    "soc_hierarchy",
+    "stratified_split",
+    "threshold_for_accuracy",
+    "top_k_accuracy",
+    "training_checksum",
+    "word_ngrams",
+    "worst_codes",
+]
