@@ -332,3 +332,57 @@ def test_unit_classification_rejects_empty_units_and_unknown_columns():
         classify_units(pd.DataFrame({3: [0.0], 2: [0.0], 1: [0.0]}))
     with pytest.raises(ValueError, match="unexpected columns"):
         classify_units(pd.DataFrame({5: [1.0]}))
+
+
+# ------------------------------------ real data against an independent implementation
+# The R package flexurba (Van Migerode et al., cvmigero/flexurba, tests/testthat/test-classify-grid.R)
+# checks its own classification of the same GHSL Belgium grids at 50 cells (R's 1-based cell
+# numbers, row by row). Its expected classes are an independent computation of the same rules.
+FLEXURBA_CELLS = [14873, 19879, 44156, 44649, 11081, 33299, 2891, 6168, 27915, 47788, 36022, 36158, 33640,
+                  47865, 62974, 2040, 7974, 44823, 66183, 63057, 12289, 27462, 23013, 2148, 30621, 948,
+                  26150, 36813, 1340, 20439, 4238, 46025, 49123, 46819, 47402, 14129, 22984, 4325, 63191,
+                  34252, 52215, 30000, 14992, 4848, 43788, 62939, 23006, 52372, 64814, 51888]
+
+
+@pytest.fixture(scope="module")
+def belgium():
+    from statmethods import data
+
+    def load(name):
+        return rioxarray.open_rasterio(data.path(f"ghsl-belgium/{name}.tif"), masked=True).squeeze(drop=True)
+
+    return load("POP"), load("LAND"), load("BUILT_S")
+
+
+def _at_flexurba_cells(grid):
+    return grid.ravel()[np.asarray(FLEXURBA_CELLS) - 1]
+
+
+@pytest.mark.parametrize(("overrides", "level", "expected"), [
+    # "DoU_classify_grid() works prt2", case 1: built-up share 0.5, five-of-eight majority rule (R2022A)
+    ({"built_threshold": 0.5}, 1,
+     [1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 2, 2, 2, 1, 1, 3, 1, 1, 1, 1, 2, 1, 2, 0, 1, 0, 1, 2, 1, 3, 1, 1, 1, 1,
+      1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1]),
+    # case 4: 2,000/km², 8-connected centres, no smoothing or gap filling, clusters of 80,000
+    ({"built_threshold": 0.5, "uc_density": 2000, "uc_connectivity": 8, "smoothing": "none",
+      "gap_fill": False, "ucl_min_pop": 80_000}, 1,
+     [1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 2, 1, 1, 3, 1, 1, 1, 1, 2, 1, 2, 0, 1, 0, 1, 2, 1, 3, 1, 1, 1, 1,
+      1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1]),
+    # "DoU_classify_grid() works", case 2 (level 2): semi-dense clusters by the manual's 300/km² and
+    # 5,000 rule, 8-connected, 3 km away; low density rural from 70/km²; dense clusters from 6,000
+    ({"built_threshold": 0.2, "smoothing": "none", "ldr_density": 70, "duc_min_pop": 6000,
+      "sduc_buffer_km": 3}, 2,
+     [11, 12, 11, 11, 11, 11, 12, 11, 21, 11, 22, 21, 23, 11, 13, 30, 12, 11, 11, 11, 21, 12, 23, 10, 12,
+      10, 11, 21, 11, 30, 12, 11, 11, 12, 12, 12, 11, 10, 11, 11, 12, 11, 21, 12, 11, 11, 11, 12, 21, 11]),
+])
+def test_belgium_matches_flexurba_reference_cells(belgium, overrides, level, expected):
+    pop, land, built = belgium
+    r = classify_grid(pop, land, built, **overrides)
+    got = _at_flexurba_cells(r.level1 if level == 1 else r.level2)
+    expected = np.asarray(expected)
+    has_data = got != NODATA
+    # flexurba counts cells without population data as water; here they are no-data (never zero)
+    assert (~has_data).sum() == 2 and set(expected[~has_data]) <= {0, 10}
+    cells = np.asarray(FLEXURBA_CELLS)[has_data]
+    assert (got[has_data] == expected[has_data]).all(), list(zip(cells, got[has_data], expected[has_data],
+                                                                 strict=True))
