@@ -62,7 +62,8 @@ GHSL_EPOCHS = tuple(range(1975, 2031, 5))
 
 EE_DEVIATIONS: tuple[str, ...] = (
     "Clusters are limited to max_size pixels by connectedComponents (<= 1024 km² at 1 km).",
-    "Majority smoothing: a fixed number of passes, no 'unique centre' condition.",
+    "Majority smoothing: the five-of-eight rule (also when smoothing='ghsl_2023'), a fixed number of "
+    "passes, no 'unique centre' condition.",
     "Gaps: non-centre components (8-connected) smaller than max_gap_km2 pixels, enclosure not checked.",
     "Level 1 only; level 2 and the unit classes are derived locally from the exported table.",
     "Without a land image all cells are land: no water cells, density per km² of cell.",

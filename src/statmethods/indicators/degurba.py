@@ -74,6 +74,9 @@ DEVIATIONS: tuple[str, ...] = (
     "then gap filling (GHSL Data Package order); the population threshold is not re-tested afterwards.",
     "Gaps: a gap is a set of non-centre cells, 8-connected among themselves, enclosed by one urban "
     "centre (4-connected), not touching the grid edge, free of no-data cells, with area < max_gap_km2.",
+    "Cells without population data are classed no-data (255) and never join a class; flexurba "
+    "(and GHSL, where land is below 50%) would call them water. Fill them first if they are known "
+    "to be empty.",
     "Cells with no permanent land but with population use the whole cell area as denominator of "
     "the density (the manual divides by permanent land, undefined there).",
     "Semi-dense urban clusters: 8-connected groups of urban-cluster cells outside urban centres and "
