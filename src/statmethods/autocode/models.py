@@ -155,8 +155,9 @@ class _Coder:
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """The highest-scoring code for each answer."""
+        scores = self.decision_function(texts)
         assert self.labels_ is not None
-        return self.labels_[np.argmax(self.decision_function(texts), axis=1)]
+        return self.labels_[np.argmax(scores, axis=1)]
 
     def save(self, path: str | Path) -> Path:
         """Save the model with its metadata (classification, label encoding, data checksum).
