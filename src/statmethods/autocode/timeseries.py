@@ -68,7 +68,9 @@ __all__ = [
     "validate_series",
 ]
 
-#: English names of the 24 classes of the UCR "Crop" set (from the data set's README).
+#: English names of the 24 classes of the UCR "Crop" set, translated from the French names in the data
+#: set's README (its own English glosses are partly machine translations, e.g. "but drilling" for
+#: "mais ensilage", silage corn).
 CROP_CLASS_NAMES: dict[int, str] = {
     1: "corn", 2: "wheat", 3: "dense building", 4: "industrial building", 5: "diffuse building",
     6: "temporary meadow", 7: "hardwood", 8: "wasteland", 9: "fallow", 10: "soy", 11: "water",
