@@ -11,12 +11,14 @@
 
 from .calibration import TemperatureScaler, expected_calibration_error, reliability_table
 from .hierarchy import (
+    BUILT_IN_SOURCES,
     CodeHierarchy,
     UnknownCodeError,
     evaluate_levels,
     load_coded_csv,
     load_naics_index,
     load_occupation_index,
+    load_source,
     naics_hierarchy,
     naics_structure_counts,
     prefix_hierarchy,
@@ -35,6 +37,7 @@ from .models import (
 from .operation import (
     AutocodeReport,
     auto_coding_table,
+    check_chapter_parameters,
     coverage_curve,
     fallback_thresholds,
     hierarchical_fallback,
@@ -47,6 +50,7 @@ from .perturb import perturb_texts
 from .text import EmptyAnswerError, char_ngrams, check_texts, normalise_hangul, normalise_text, word_ngrams
 
 __all__ = [
+    "BUILT_IN_SOURCES",
     "AutocodeReport",
     "CodeHierarchy",
     "EmptyAnswerError",
@@ -58,6 +62,7 @@ __all__ = [
     "UnknownCodeError",
     "auto_coding_table",
     "char_ngrams",
+    "check_chapter_parameters",
     "check_texts",
     "coverage_curve",
     "evaluate_levels",
@@ -72,6 +77,7 @@ __all__ = [
     "load_coder",
     "load_naics_index",
     "load_occupation_index",
+    "load_source",
     "make_coder",
     "naics_hierarchy",
     "naics_structure_counts",

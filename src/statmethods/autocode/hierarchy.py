@@ -24,15 +24,19 @@ import pandas as pd
 from scipy import sparse
 from sklearn.metrics import f1_score
 
+from .text import normalise_text
+
 __all__ = [
     "NAICS_SECTORS",
     "SOC_MAJOR_GROUPS",
     "CodeHierarchy",
     "UnknownCodeError",
     "evaluate_levels",
+    "BUILT_IN_SOURCES",
     "load_coded_csv",
     "load_naics_index",
     "load_occupation_index",
+    "load_source",
     "naics_structure_counts",
     "naics_hierarchy",
     "prefix_hierarchy",
@@ -464,3 +468,72 @@ def load_coded_csv(path: str, text_column: str = "text", code_column: str = "cod
             "Set text_column and code_column to the names used in your file."
         )
     return pd.DataFrame({"text": df[text_column], "code": df[code_column].str.strip()})
+
+
+BUILT_IN_SOURCES = ("naics-2022", "census-occupation-2022")
+
+
+def load_source(
+    data_source: str,
+    text_column: str = "text",
+    code_column: str = "code",
+    code_levels: Sequence[int] = (2, 3, 4, 5, 6),
+    max_records: int = 0,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, CodeHierarchy, dict[str, int]]:
+    """Load a coding index (or a user's CSV) as ``text``/``code`` records with its hierarchy.
+
+    Parameters
+    ----------
+    data_source : str
+        ``"naics-2022"`` (NAICS index file), ``"census-occupation-2022"`` (Census occupation
+        index, SOC codes) or the path of a CSV file with a text and a code column.
+    text_column, code_column : str
+        Column names in a CSV file.
+    code_levels : sequence of int
+        For a CSV file: prefix lengths of the hierarchy levels, coarsest first (the last is the
+        code length).
+    max_records : int
+        If positive, a random subsample of about this many records, stratified by code.
+    seed : int
+        Seed of the subsample.
+
+    Returns
+    -------
+    data : pandas.DataFrame
+        ``text`` and ``code``.
+    hierarchy : CodeHierarchy
+    info : dict
+        Counts of records read, set aside (no valid code or empty answer), exact duplicates
+        dropped and records kept.
+    """
+    info: dict[str, int] = {}
+    if data_source == "naics-2022":
+        d, dropped = load_naics_index()
+        hierarchy = naics_hierarchy(d["code"].unique())
+    elif data_source == "census-occupation-2022":
+        d, dropped = load_occupation_index()
+        hierarchy = soc_hierarchy(d["code"].unique())
+    elif str(data_source).lower().endswith(".csv"):
+        raw = load_coded_csv(data_source, text_column, code_column)
+        blank = raw["text"].fillna("").map(lambda t: not normalise_text(str(t)))
+        d, dropped = raw.loc[~blank, ["text", "code"]], raw.loc[blank]
+        hierarchy = prefix_hierarchy(code_levels, name=f"codes in {data_source}")
+        hierarchy.check_codes(d["code"].tolist(), name=f"{data_source}: column {code_column!r}")
+    else:
+        raise ValueError(
+            f"data_source must be one of {list(BUILT_IN_SOURCES)} or the path of a .csv file, "
+            f"got {data_source!r}"
+        )
+    info["read"] = len(d) + len(dropped)
+    info["set_aside"] = len(dropped)
+    d = d[["text", "code"]].reset_index(drop=True)
+    key = d["text"].map(normalise_text) + "\t" + d["code"]
+    info["duplicates_dropped"] = int(key.duplicated().sum())
+    d = d.loc[~key.duplicated()].reset_index(drop=True)
+    if max_records and max_records < len(d):
+        frac = max_records / len(d)
+        d = d.groupby("code", group_keys=False).sample(frac=frac, random_state=seed).sort_index()
+        d = d.reset_index(drop=True)
+    info["kept"] = len(d)
+    return d, hierarchy, info
