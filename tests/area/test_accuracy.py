@@ -175,3 +175,13 @@ def test_summary_prints_overall_accuracy_and_every_class(olofsson2014):
     assert "0.947 ± 0.018" in text
     for name in NAMES_2014:
         assert name in text
+
+
+def test_class_absent_from_map_and_sample_contributes_nothing():
+    two = stratified_area_estimate([[5, 1], [2, 8]], [100, 200], ["a", "b"], pixel_area=1.0)
+    three = stratified_area_estimate([[5, 1, 0], [2, 8, 0], [0, 0, 0]], [100, 200, 0], ["a", "b", "c"],
+                                     pixel_area=1.0)
+    np.testing.assert_allclose(three.area.iloc[:2], two.area)
+    np.testing.assert_allclose(three.area_se.iloc[:2], two.area_se)
+    assert three.area.iloc[2] == 0 and np.isnan(three.users_accuracy.iloc[2])
+    assert three.overall_accuracy == pytest.approx(two.overall_accuracy)

@@ -105,24 +105,27 @@ def stratified_estimates_batch(counts: np.ndarray, weights: np.ndarray) -> dict[
     counts = np.asarray(counts, dtype=float)
     w = np.asarray(weights, dtype=float)
     n_i = counts.sum(axis=-1)  # (..., k) sample size per stratum
+    n = n_i[..., None]
+    # A stratum with no mapped area and no sample contributes nothing (W_i = 0).
+    q = np.divide(counts, n, out=np.zeros_like(counts), where=n > 0)  # n_ij / n_i.
+    p = w[:, None] * q  # eq. (9): p_ij = W_i n_ij / n_i.
+    var_q = np.divide(q * (1 - q), n - 1, out=np.zeros_like(q), where=n > 1)
+    area_prop = p.sum(axis=-2)
+    area_prop_se = np.sqrt((w[:, None] ** 2 * var_q).sum(axis=-2))  # eq. (10)
+    diag = np.diagonal(q, axis1=-2, axis2=-1)  # U_i = n_ii / n_i.
+    var_diag = np.diagonal(var_q, axis1=-2, axis2=-1)
+    users = np.where(n_i > 0, diag, np.nan)
+    users_se = np.where(n_i > 1, np.sqrt(var_diag), np.nan)
+    overall = (w * diag).sum(axis=-1)
+    overall_se = np.sqrt((w**2 * var_diag).sum(axis=-1))
+    # Producer's accuracy, variance from Olofsson et al. (2013) eq. (6), in area weights.
+    p_jj = np.diagonal(p, axis1=-2, axis2=-1)
+    k = w.shape[0]
     with np.errstate(divide="ignore", invalid="ignore"):
-        q = counts / n_i[..., None]  # n_ij / n_i.
-        p = w[:, None] * q  # eq. (9): p_ij = W_i n_ij / n_i.
-        var_q = q * (1 - q) / (n_i[..., None] - 1)
-        area_prop = p.sum(axis=-2)
-        area_prop_se = np.sqrt((w[:, None] ** 2 * var_q).sum(axis=-2))  # eq. (10)
-        diag = np.diagonal(q, axis1=-2, axis2=-1)  # U_i = n_ii / n_i.
-        users = diag
-        users_se = np.sqrt(diag * (1 - diag) / (n_i - 1))
-        overall = (w * diag).sum(axis=-1)
-        overall_se = np.sqrt((w**2 * diag * (1 - diag) / (n_i - 1)).sum(axis=-1))
-        # Producer's accuracy, variance from Olofsson et al. (2013) eq. (6), in area weights.
-        p_jj = np.diagonal(p, axis1=-2, axis2=-1)
         producers = p_jj / area_prop
-        k = w.shape[0]
-        off = (w[:, None] ** 2) * q * (1 - q) / (n_i[..., None] - 1)  # (..., i, j)
+        off = w[:, None] ** 2 * var_q  # (..., i, j)
         off_sum = off.sum(axis=-2) - np.diagonal(off, axis1=-2, axis2=-1)
-        term1 = w**2 * (1 - producers) ** 2 * users * (1 - users) / (n_i - 1)
+        term1 = w**2 * (1 - producers) ** 2 * var_diag
         producers_se = np.sqrt((term1 + producers**2 * off_sum) / area_prop**2)
     assert p.shape[-1] == k
     return {
