@@ -1,4 +1,16 @@
-"""Part III methods: accuracy assessment, stratified area estimation and sample design."""
+"""Part III methods: area estimation of land cover from maps and samples.
+
+- :mod:`.accuracy`: good-practice accuracy assessment and stratified area estimation;
+- :mod:`.design`: sample size and allocation of a map-stratified reference sample;
+- :mod:`.simulation`: repeated sampling from a known-truth map (bias and coverage);
+- :mod:`.landcover`: land-cover classification with spatially separated folds (imports torch,
+  so its names are loaded on first use);
+- :mod:`.regression`: the regression estimator on an area frame with a satellite auxiliary;
+- :mod:`.small_area`: Fay–Herriot and Battese–Harter–Fuller small-area estimation.
+"""
+
+from importlib import import_module
+from typing import Any
 
 from .accuracy import (
     AccuracyAssessment,
@@ -7,12 +19,52 @@ from .accuracy import (
     stratified_estimates_batch,
 )
 from .design import allocate_sample, sample_size_overall_accuracy
+from .regression import RegressionEstimate, regression_estimator
+from .simulation import (
+    CoverageSimulation,
+    cap_allocation,
+    coverage_simulation,
+    coverage_simulation_loop,
+    draw_stratified_sample,
+    population_confusion,
+    simulate_sample_counts,
+)
+from .small_area import BatteseHarterFullerResult, FayHerriotResult, battese_harter_fuller, fay_herriot
+
+_LAZY = {
+    name: "landcover"
+    for name in [
+        "CrossValidationResult", "TorchMLPClassifier", "cross_validate_classifier", "labelled_pixels",
+        "predict_map", "random_folds", "random_forest_baseline", "spatial_blocks", "spatial_folds",
+    ]
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AccuracyAssessment",
+    "BatteseHarterFullerResult",
+    "CoverageSimulation",
+    "FayHerriotResult",
+    "RegressionEstimate",
     "allocate_sample",
+    "battese_harter_fuller",
+    "cap_allocation",
     "counts_from_samples",
+    "coverage_simulation",
+    "coverage_simulation_loop",
+    "draw_stratified_sample",
+    "fay_herriot",
+    "population_confusion",
+    "regression_estimator",
     "sample_size_overall_accuracy",
+    "simulate_sample_counts",
     "stratified_area_estimate",
     "stratified_estimates_batch",
+    *_LAZY,
 ]
