@@ -20,6 +20,7 @@ class ParameterError(ValueError):
 # parameter dict and raising ValueError with a message that names the parameter.
 CHAPTER_CHECKS: dict[str, str] = {
     "area-accuracy": "statmethods.area.accuracy:check_chapter_parameters",
+    "autocode-industry-occupation": "statmethods.autocode.operation:check_chapter_parameters",
     "area-regression-estimator": "statmethods.area.regression:check_chapter_parameters",
     "area-small-area": "statmethods.area.small_area:check_chapter_parameters",
     "area-landcover-map": "statmethods.area.simulation:check_chapter_parameters",
