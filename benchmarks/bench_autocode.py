@@ -1,0 +1,142 @@
+"""Text coders side by side: TF-IDF + linear SVM (scikit-learn) vs fastText-style torch model.
+
+Trains both coders of :mod:`statmethods.autocode.models` on the same stratified split of the
+2022 NAICS index (20,373 descriptions, 1,010 codes) and of the 2022 Census occupation index
+(34,127 titles, 975 SOC codes), and reports for each model: training time, inference throughput
+(records per second over the test split, best of ``--repeats`` after a warm-up), test accuracy at
+the finest level and at the top level, and the auto-coding rate at 95% accuracy at the finest
+level, with the ratios torch / baseline. Epochs can be set heavier than the chapter's defaults.
+Not run in CI.
+
+Usage::
+
+    STATMETHODS_DATA_DIR=../shared/data .venv/bin/python benchmarks/bench_autocode.py
+    .venv/bin/python benchmarks/bench_autocode.py --sources naics-2022 --torch-epochs 10 --device cuda
+
+Writes ``bench_autocode.json`` and ``bench_autocode.csv`` to ``--output-dir`` (default ``benchmarks/out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sklearn
+import torch
+
+from statmethods.autocode import load_source, run_autocode, stratified_split
+
+
+def throughput(coder, texts: list[str], repeats: int) -> float:
+    """Records per second for scoring ``texts`` (best of ``repeats``, after one warm-up)."""
+    coder.decision_function(texts[:256])
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        coder.decision_function(texts)
+        best = min(best, time.perf_counter() - t0)
+    return len(texts) / best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sources", nargs="+", default=["naics-2022", "census-occupation-2022"])
+    ap.add_argument("--baseline-epochs", type=int, default=4)
+    ap.add_argument("--torch-epochs", type=int, default=5)
+    ap.add_argument("--device", default="cpu", help="device of the torch model")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (CPU)")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=2022)
+    ap.add_argument("--output-dir", default="benchmarks/out")
+    args = ap.parse_args()
+
+    rows = []
+    for source in args.sources:
+        data, hierarchy, info = load_source(source)
+        split = stratified_split(data["code"].tolist(), seed=args.seed)
+        test = data["text"][split.part == "test"].tolist()
+        for model in ("baseline", "torch"):
+            kw = (
+                {"epochs": args.baseline_epochs}
+                if model == "baseline"
+                else {"epochs": args.torch_epochs, "num_threads": args.threads}
+            )
+            t0 = time.perf_counter()
+            report = run_autocode(
+                data["text"],
+                data["code"],
+                hierarchy,
+                model=model,
+                seed=args.seed,
+                device=args.device if model == "torch" else "cpu",
+                split=split,
+                model_kwargs=kw,
+                perturb=False,
+            )
+            total = time.perf_counter() - t0
+            rates = report.rate_table()
+            rows.append(
+                {
+                    "source": source,
+                    "model": model,
+                    "n_train": int(split.counts()["train"]),
+                    "n_codes": int(data["code"].nunique()),
+                    "train_s": report.coder.fit_seconds_,
+                    "pipeline_s": total,
+                    "records_per_s": throughput(report.coder, test, args.repeats),
+                    "accuracy_finest": report.metrics["accuracy"].iloc[-1],
+                    "accuracy_top": report.metrics["accuracy"].iloc[0],
+                    "macro_f1_finest": report.metrics["macro_f1"].iloc[-1],
+                    "auto_rate_95_finest": rates[0.95].iloc[-1],
+                    "auto_rate_95_top": rates[0.95].iloc[0],
+                }
+            )
+            print(pd.DataFrame(rows[-1:]).round(3).to_string(index=False), flush=True)
+    table = pd.DataFrame(rows)
+    ratios = []
+    for source, g in table.groupby("source", sort=False):
+        b, t = g.set_index("model").loc["baseline"], g.set_index("model").loc["torch"]
+        ratios.append(
+            {
+                "source": source,
+                "train_time_torch_over_baseline": t["train_s"] / b["train_s"],
+                "throughput_torch_over_baseline": t["records_per_s"] / b["records_per_s"],
+                "accuracy_finest_torch_minus_baseline": t["accuracy_finest"] - b["accuracy_finest"],
+            }
+        )
+    ratios = pd.DataFrame(ratios)
+    print("\n" + table.round(3).to_string(index=False))
+    print("\n" + ratios.round(3).to_string(index=False))
+    meta = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": platform.platform(),
+        "processor": platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "torch": torch.__version__,
+        "sklearn": sklearn.__version__,
+        "device": args.device,
+        "args": vars(args),
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+    }
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "bench_autocode.csv", index=False)
+    with open(out / "bench_autocode.json", "w", encoding="utf-8") as fh:
+        json.dump(
+            {"meta": meta, "results": table.to_dict("records"), "ratios": ratios.to_dict("records")},
+            fh,
+            indent=2,
+            default=float,
+        )
+    print(json.dumps(meta))
+
+
+if __name__ == "__main__":
+    main()
