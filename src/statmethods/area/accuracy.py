@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .._stats import z_quantile
 from .._summary import Summary
 
 __all__ = [
@@ -26,10 +26,6 @@ __all__ = [
 ]
 
 
-def _z(confidence: float) -> float:
-    if not (isinstance(confidence, int | float) and 0 < confidence < 1):
-        raise ValueError(f"confidence must be strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def _validate(sample_counts: Any, map_area: Any, class_names: Sequence[str] | None,
@@ -313,7 +309,7 @@ def stratified_area_estimate(
     >>> round(r.area.iloc[0]), round(r.area_ci.iloc[0])
     (21158, 6158)
     """
-    z = _z(confidence)
+    z = z_quantile(confidence)
     counts, area, names = _validate(sample_counts, map_area, class_names, pixel_area)
     est = stratified_estimates_batch(counts, area / area.sum())
     return AccuracyAssessment(names, counts, area, float(pixel_area), float(confidence), z, est)
@@ -333,7 +329,7 @@ def counts_from_samples(map_class: Sequence, reference_class: Sequence,
 
 def check_chapter_parameters(params: dict[str, Any]) -> None:
     """Validate the ``area-accuracy`` chapter's parameters before it runs."""
-    _z(params["confidence"])
+    z_quantile(params["confidence"])
     try:
         _validate(params["sample_counts"], params["map_area"], params["class_names"],
                   params["pixel_area_ha"])

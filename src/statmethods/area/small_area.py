@@ -26,6 +26,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
+from .._stats import z_quantile
 from .._summary import Summary
 
 __all__ = [
@@ -36,10 +37,6 @@ __all__ = [
 ]
 
 
-def _z(confidence: float) -> float:
-    if not (isinstance(confidence, int | float) and 0 < confidence < 1):
-        raise ValueError(f"confidence must be strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def _design(formula: str, data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str], str]:
@@ -271,7 +268,7 @@ def fay_herriot(
     >>> round(r.refvar, 4), r.gamma.round(2).tolist()[:3]
     (0.0588, [0.75, 0.66, 0.85])
     """
-    z = _z(confidence)
+    z = z_quantile(confidence)
     if variance not in getattr(data, "columns", []):
         raise ValueError(
             f"variance column {variance!r} is not in data; give the column of sampling variances")
@@ -492,7 +489,7 @@ def battese_harter_fuller(
     >>> r.table().shape
     (8, 9)
     """
-    z = _z(confidence)
+    z = z_quantile(confidence)
     if area not in getattr(data, "columns", []):
         raise ValueError(f"area column {area!r} is not in data")
     data = data.reset_index(drop=True)
@@ -634,6 +631,6 @@ def check_chapter_parameters(params: dict) -> None:
     _check_cornsoy_choice(params, "bhf_responses", _CORNSOY_Y)
     _check_cornsoy_choice(params, "bhf_covariates", _CORNSOY_X)
     _check_drop_rows(params)
-    _z(params["confidence"])
+    z_quantile(params["confidence"])
     if params["n_replicates"] < 10:
         raise ValueError("n_replicates must be at least 10 for a meaningful coverage check")
