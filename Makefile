@@ -8,7 +8,6 @@ BIN := $(VENV)/bin
 STATMETHODS_DATA_DIR ?= $(if $(wildcard ../shared/data/MANIFEST.sha256),$(abspath ../shared/data),)
 export STATMETHODS_DATA_DIR
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: book test venv unit nbval lint docs-check html publish clean
 
