@@ -17,8 +17,8 @@ Examples
 >>> logits = rng.normal(0, 3, size=(4000, 5))
 >>> from scipy.special import softmax
 >>> y = np.array([rng.choice(5, p=p) for p in softmax(logits / 2.0, axis=1)])
->>> round(TemperatureScaler().fit(logits, y).temperature_, 1)
-2.0
+>>> bool(abs(TemperatureScaler().fit(logits, y).temperature_ - 2.0) < 0.2)
+True
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Examples
 >>> ok = np.array([1, 1, 1, 0, 1, 0], dtype=bool)
 >>> threshold_for_accuracy(conf, ok, 0.95, min_records=1)
 0.9
->>> threshold_for_accuracy(conf, ok, 1.01, min_records=1) is None
+>>> threshold_for_accuracy(conf, ok[::-1], 0.95, min_records=2) is None
 True
 """
 
