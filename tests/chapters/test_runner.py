@@ -145,3 +145,20 @@ def test_every_chapter_has_one_parameters_cell_and_output_dir():
     for ch in found.values():
         assert "output_dir" in ch.parameters, ch.id
         assert all(p.comment for p in ch.parameters.values()), f"{ch.id}: undocumented parameter"
+
+
+def test_normalise_strips_timings_and_joins_split_prints():
+    from statmethods.chapters import normalise_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {"duration": 1.5}
+    cell = nbformat.v4.new_code_cell("print('a', end=''); print()")
+    cell.metadata["papermill"] = {"start_time": "2026-01-01"}
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a"),
+                    nbformat.v4.new_output("stream", name="stdout", text="\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warn\n")]
+    nb.cells = [cell]
+    out = normalise_notebook(nb)
+    assert "papermill" not in out.metadata and "papermill" not in out.cells[0].metadata
+    assert [(o.name, o.text) for o in out.cells[0].outputs] == [("stdout", "a\n"), ("stderr", "warn\n")]
+    assert out.metadata["kernelspec"]["name"] == "python3"
