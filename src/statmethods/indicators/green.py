@@ -22,14 +22,12 @@
    can be spotted. It sees vegetation, whoever owns it, and depends on the threshold, the
    season and the pixel size.
 
-Urban centres come from :mod:`statmethods.indicators.degurba` when that module is installed;
-otherwise a clearly marked simplified rule is used (see :func:`urban_centres`).
+Urban centres come from :mod:`statmethods.indicators.degurba` (see :func:`urban_centres`).
 """
 
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,11 +35,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from pyproj import Transformer
-from scipy import ndimage
 
 from .._summary import Summary
 from ..imagery.align import check_same_grid
 from ..imagery.masks import AllNodataError
+from .degurba import classify_grid
 
 __all__ = [
     "GREEN_NDVI_THRESHOLD",
@@ -80,11 +78,7 @@ def urban_centres(pop: xr.DataArray, land: xr.DataArray, built: xr.DataArray | N
     """Label urban centres (Degree of Urbanisation level 1) on a 1 km grid.
 
     Calls :func:`statmethods.indicators.degurba.classify_grid` (the full official rules: built-up
-    criterion, gap filling, majority smoothing) when that module is available. Otherwise falls back to a
-    SIMPLIFIED rule (warning emitted): cells with at least ``density`` inhabitants per km² of
-    land, grouped with 4-connectivity, kept when the group has at least ``min_population``
-    inhabitants. The fallback omits the built-up criterion, gap filling and majority
-    smoothing of the official method (Eurostat 2021), so it draws slightly smaller centres.
+    criterion, gap filling, majority smoothing) and labels its urban centres.
 
     Returns
     -------
@@ -93,27 +87,8 @@ def urban_centres(pop: xr.DataArray, land: xr.DataArray, built: xr.DataArray | N
     """
     _check_1km(pop, "the population grid")
     check_same_grid(land, pop, names=("land grid", "population grid"))
-    try:  # the official implementation, in statmethods.indicators.degurba
-        from .degurba import classify_grid
-    except ImportError:
-        classify_grid = None
-    if classify_grid is not None:
-        grid = classify_grid(pop, land, built, uc_density=density, uc_min_pop=min_population)
-        return pop.copy(data=np.asarray(grid.urban_centres).astype("int32")).rename("urban_centre")
-    # --- SIMPLIFIED FALLBACK: replace by a call to statmethods.indicators.degurba when available ---
-    warnings.warn("statmethods.indicators.degurba is not available: using the simplified urban-centre rule "
-                  "(density and population thresholds, 4-connectivity; no gap filling or smoothing)",
-                  stacklevel=2)
-    km2 = land.values.astype(float) / 1e6
-    dens = np.where(km2 > 0, pop.values.astype(float) / np.where(km2 > 0, km2, 1.0), 0.0)
-    dense = np.nan_to_num(dens) >= density
-    lab, n = ndimage.label(dense, structure=[[0, 1, 0], [1, 1, 1], [0, 1, 0]])
-    sums = ndimage.sum(np.nan_to_num(pop.values.astype(float)), lab, index=np.arange(1, n + 1))
-    keep = np.flatnonzero(np.asarray(sums) >= min_population) + 1
-    out = np.where(np.isin(lab, keep), lab, 0)
-    _, inv = np.unique(out, return_inverse=True)
-    out = inv.reshape(out.shape) if 0 in out else inv.reshape(out.shape) + 1
-    return pop.copy(data=out.astype("int32")).rename("urban_centre")
+    grid = classify_grid(pop, land, built, uc_density=density, uc_min_pop=min_population)
+    return pop.copy(data=np.asarray(grid.urban_centres).astype("int32")).rename("urban_centre")
 
 
 @dataclass(frozen=True)
