@@ -162,3 +162,16 @@ def test_normalise_strips_timings_and_joins_split_prints():
     assert "papermill" not in out.metadata and "papermill" not in out.cells[0].metadata
     assert [(o.name, o.text) for o in out.cells[0].outputs] == [("stdout", "a\n"), ("stderr", "warn\n")]
     assert out.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_chapter_is_in_the_table_of_contents_and_back():
+    import yaml
+
+    from statmethods.chapters import chapters
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = {c["file"] for part in toc["parts"] for c in part["chapters"]}
+    in_toc = {f.split("/")[-1] for f in files if f.startswith("notebooks/")}
+    assert in_toc == set(chapters(ROOT))
+    for f in files:
+        assert (ROOT / f).with_suffix(".ipynb").exists() or (ROOT / f).with_suffix(".md").exists(), f

@@ -94,3 +94,11 @@ def test_cli_data_verify_reports_missing_files(tmp_path):
                          capture_output=True, text=True, env=env)
     assert res.returncode == 1
     assert "missing  sae/milk.rda" in res.stdout
+
+
+def test_used_by_names_real_chapters():
+    from statmethods.chapters import chapters
+
+    known = set(chapters(ROOT))
+    for d in data.datasets():
+        assert set(d.used_by) <= known, f"{d.id}: unknown chapters {set(d.used_by) - known}"

@@ -47,6 +47,7 @@ class Dataset:
     citation: str
     homepage: str
     files: dict[str, DataFile] = field(default_factory=dict)
+    used_by: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +76,7 @@ def load_catalogue() -> dict[str, Dataset]:
             citation=d["citation"],
             homepage=d.get("homepage", ""),
             files=files,
+            used_by=tuple(d.get("used_by") or ()),
         )
     return out
 

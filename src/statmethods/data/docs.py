@@ -36,6 +36,8 @@ def catalogue_markdown() -> str:
         ]
         if d.homepage:
             out.append(f"- **Home:** <{d.homepage}>")
+        chapters = ", ".join(f"`{c}`" for c in d.used_by) or "none yet (kept for Part IV)"
+        out.append(f"- **Used by chapters:** {chapters}")
         out += ["", "| file | SHA-256 | pinned source |", "|---|---|---|"]
         for f in d.files.values():
             src = f"<{f.url}>" if f.url else f.source
