@@ -10,9 +10,8 @@ from __future__ import annotations
 import pytest
 
 ee = pytest.importorskip("ee")
-from ee import apitestcase  # noqa: E402
 
-from statmethods.earthengine import constants_used, functions_used, graph  # noqa: E402
+from statmethods.earthengine import constants_used, functions_used, invocations  # noqa: E402
 from statmethods.earthengine.ghsl import (  # noqa: E402
     BUILT_BAND,
     GHS_BUILT_S,
@@ -26,35 +25,10 @@ from statmethods.earthengine.ghsl import (  # noqa: E402
 from statmethods.indicators.degurba import DegurbaParameters  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def offline_ee():
-    case = apitestcase.ApiTestCase()
-    case.setUp()
-    yield
-    case.tearDown()
-
-
 def _flat(values):
     out = []
     for v in values:
         out.extend(_flat(v) if isinstance(v, list) else [v])
-    return out
-
-
-def _invocations(obj, name):
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("functionName") == name:
-                out.append(node["arguments"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(graph(obj))
     return out
 
 
@@ -90,7 +64,7 @@ def test_changed_thresholds_reach_the_graph():
 def test_degurba_grid_is_1km_mollweide_and_reduced_by_unit():
     units = ee.FeatureCollection("FAO/GAUL/2015/level2")
     fc = degurba_population_by_unit(units, 2020)
-    rr = _invocations(fc, "Image.reduceRegions")
+    rr = invocations(fc, "Image.reduceRegions")
     assert rr and rr[0]["scale"]["constantValue"] == 1000
     consts = _flat(constants_used(fc))
     assert MOLLWEIDE in consts

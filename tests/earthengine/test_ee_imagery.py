@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 ee = pytest.importorskip("ee")
-from ee import apitestcase  # noqa: E402
 
 from statmethods.earthengine import (  # noqa: E402
     S2_CLOUD_PROBABILITY,
@@ -21,6 +20,7 @@ from statmethods.earthengine import (  # noqa: E402
     ee_band,
     functions_used,
     graph,
+    invocations,
     ndvi_by_unit,
     reduce_regions,
     sentinel2_collection,
@@ -39,31 +39,6 @@ from statmethods.imagery import (  # noqa: E402
 from statmethods.indicators import GREEN_NDVI_THRESHOLD  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def offline_ee():
-    case = apitestcase.ApiTestCase()
-    case.setUp()
-    yield
-    case.tearDown()
-
-
-def _invocations(obj, name):
-    """All invocations of algorithm ``name`` in the graph, with their arguments."""
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("functionName") == name:
-                out.append(node["arguments"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(graph(obj))
-    return out
-
-
 def _korea_ndvi(**kw):
     return ndvi_by_unit(admin_units("Republic of Korea", level=2), "2023-06-01", "2023-09-01", **kw)
 
@@ -78,7 +53,7 @@ def test_ee_band_names_follow_the_local_roles():
 
 def test_ndvi_graph_uses_local_bands_and_masks_zero_denominator():
     img = spectral_index_image(ee.Image(S2_SR_HARMONIZED + "/20230601T021701_20230601T022255_T52SCG"))
-    selected = [a["bandSelectors"]["constantValue"] for a in _invocations(img, "Image.select")]
+    selected = [a["bandSelectors"]["constantValue"] for a in invocations(img, "Image.select")]
     a, b = INDEX_BANDS["ndvi"]
     assert selected == [[ee_band(a)], [ee_band(b)]] or selected == [[ee_band(b)], [ee_band(a)]]
     assert {"Image.subtract", "Image.add", "Image.divide", "Image.neq", "Image.updateMask"} <= set(
@@ -89,13 +64,13 @@ def test_ndvi_graph_uses_local_bands_and_masks_zero_denominator():
 @pytest.mark.parametrize("index", sorted(INDEX_BANDS))
 def test_every_local_index_has_the_same_bands_on_earth_engine(index):
     img = spectral_index_image(ee.Image("x"), index)
-    selected = {a["bandSelectors"]["constantValue"][0] for a in _invocations(img, "Image.select")}
+    selected = {a["bandSelectors"]["constantValue"][0] for a in invocations(img, "Image.select")}
     assert selected == {ee_band(r) for r in INDEX_BANDS[index]}
 
 
 def test_scl_graph_masks_the_local_cloud_and_nodata_classes():
     fc = _korea_ndvi(cloud_mask="scl")
-    (remap,) = _invocations(fc, "Image.remap")
+    (remap,) = invocations(fc, "Image.remap")
     assert sorted(remap["from"]["constantValue"]) == sorted(SCL_CLOUD_CLASSES + SCL_NODATA_CLASSES)
     assert set(remap["to"]["constantValue"]) == {0} and remap["defaultValue"]["constantValue"] == 1
     assert S2_SR_HARMONIZED in constants_used(fc)
@@ -103,7 +78,7 @@ def test_scl_graph_masks_the_local_cloud_and_nodata_classes():
 
 def test_qa60_graph_uses_the_local_bits():
     fc = _korea_ndvi(cloud_mask="qa60")
-    (band,) = _invocations(fc, "Image.bitwiseAnd")
+    (band,) = invocations(fc, "Image.bitwiseAnd")
     bits = (1 << QA60_CLOUD_BIT) | (1 << QA60_CIRRUS_BIT)
     assert bits in constants_used(fc) and bits == 3072
     assert "QA60" in str(band)
@@ -112,7 +87,7 @@ def test_qa60_graph_uses_the_local_bits():
 def test_s2cloudless_graph_joins_probability_and_uses_local_threshold():
     fc = _korea_ndvi(cloud_mask="s2cloudless")
     assert S2_CLOUD_PROBABILITY in constants_used(fc)
-    (lte,) = _invocations(fc, "Image.lte")
+    (lte,) = invocations(fc, "Image.lte")
     assert S2CLOUDLESS_THRESHOLD * 100 in constants_used(fc)
     assert "Join.saveFirst" in functions_used(fc) and lte
 
@@ -121,7 +96,7 @@ def test_reflectance_scale_and_green_threshold_match_local_constants():
     fc = _korea_ndvi(threshold=GREEN_NDVI_THRESHOLD)
     consts = constants_used(fc)
     assert REFLECTANCE_SCALING["sentinel2_l2a"][0] in consts
-    (gte,) = _invocations(fc, "Image.gte")
+    (gte,) = invocations(fc, "Image.gte")
     assert GREEN_NDVI_THRESHOLD in consts and gte
     other = _korea_ndvi(threshold=0.3)
     assert 0.3 in constants_used(other) and GREEN_NDVI_THRESHOLD not in constants_used(other)
@@ -129,7 +104,7 @@ def test_reflectance_scale_and_green_threshold_match_local_constants():
 
 def test_reduce_regions_uses_mean_and_count_over_gaul_korea_at_10m():
     fc = _korea_ndvi()
-    (rr,) = _invocations(fc, "Image.reduceRegions")
+    (rr,) = invocations(fc, "Image.reduceRegions")
     assert rr["scale"]["constantValue"] == 10
     assert {"Reducer.mean", "Reducer.count", "Reducer.combine", "reduce.median"} <= set(functions_used(fc))
     consts = constants_used(fc)
@@ -156,7 +131,7 @@ def test_nonbuilt_land_graph_sums_ghsl_over_urban_centre_cells_at_1km():
     assert "JRC/GHSL/P2023A/GHS_POP/2020" in consts and "JRC/GHSL/P2023A/GHS_BUILT_S/2020" in consts
     p = DegurbaParameters()
     assert p.uc_density in consts and p.uc_min_pop in consts  # the same urban-centre thresholds
-    (rr,) = _invocations(fc, "Image.reduceRegions")
+    (rr,) = invocations(fc, "Image.reduceRegions")
     assert rr["scale"]["constantValue"] == 1000 and "crs" in rr and "ESRI:54009" in consts
     assert "Reducer.sum" in functions_used(fc) and "Reducer.mean" not in functions_used(fc)
     # built-up is capped at the land surface, as in the local code, and centres are class 3
@@ -170,7 +145,7 @@ def test_nonbuilt_land_graph_sums_ghsl_over_urban_centre_cells_at_1km():
         return resolve(node).get("functionInvocationValue", {}).get("functionName")
 
     centre_tests = [resolve(resolve(a["image2"])["functionInvocationValue"]["arguments"]["value"])
-                    for a in _invocations(fc, "Image.eq") if fn(a["image1"]) == "Image.toByte"]
+                    for a in invocations(fc, "Image.eq") if fn(a["image1"]) == "Image.toByte"]
     assert centre_tests == [{"constantValue": 3}]
     dense = nonbuilt_land_by_unit(admin_units(), 2020, uc_density=2000.0)
     assert 2000.0 in constants_used(dense) and p.uc_density not in constants_used(dense)

@@ -40,6 +40,7 @@ __all__ = [
     "export_table",
     "feature_collection_from_geodataframe",
     "functions_used",
+    "invocations",
     "graph",
     "initialize",
     "reduce_regions",
@@ -184,6 +185,12 @@ def functions_used(obj: Any) -> list[str]:
     names = {n["functionName"] for n in _walk(graph(obj))
              if isinstance(n, dict) and "functionName" in n}
     return sorted(names)
+
+
+def invocations(obj: Any, name: str) -> list[dict[str, Any]]:
+    """Arguments of every call of the algorithm ``name`` in a graph, in graph order (offline)."""
+    return [n["arguments"] for n in _walk(graph(obj))
+            if isinstance(n, dict) and n.get("functionName") == name]
 
 
 def constants_used(obj: Any) -> list[Any]:
