@@ -30,11 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import time
 import warnings
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +39,8 @@ import sklearn
 import torch
 
 warnings.filterwarnings("ignore", message="IProgress not found")
+
+from _timing import best_of, machine_info  # noqa: E402
 
 from statmethods import data  # noqa: E402
 from statmethods.area import allocate_sample, stratified_area_estimate, stratified_estimates_batch  # noqa: E402
@@ -62,16 +60,6 @@ from statmethods.area.simulation import (  # noqa: E402
     simulate_sample_counts,
 )
 from statmethods.imagery.align import align_categorical, open_raster, stack_bands  # noqa: E402
-
-
-def best_of(fn, repeats: int) -> tuple[float, object]:
-    """Smallest wall time of ``repeats`` calls, and the last result."""
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def zion_setup(seed: int, n_train: int):
@@ -173,13 +161,7 @@ def main() -> None:
         "map throughput, MLP / RF": mlp["zion_map_pixels_per_s"] / rf["zion_map_pixels_per_s"],
         "spatial-CV accuracy, MLP - RF": mlp["cv_accuracy_spatial"] - rf["cv_accuracy_spatial"],
     }
-    machine = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-    }
+    machine = machine_info()
     pd.set_option("display.width", 160)
     print(f"\n{machine}")
     print(f"\nCoverage simulation, Zion ({truth.size:,} pixels, strata {classes}, n = {int(alloc.sum())} "

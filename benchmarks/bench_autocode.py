@@ -26,10 +26,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import sklearn
 import torch
+from _timing import best_of  # noqa: E402
 
 from statmethods.autocode import load_source, run_autocode, stratified_split
 
@@ -37,11 +37,7 @@ from statmethods.autocode import load_source, run_autocode, stratified_split
 def throughput(coder, texts: list[str], repeats: int) -> float:
     """Records per second for scoring ``texts`` (best of ``repeats``, after one warm-up)."""
     coder.decision_function(texts[:256])
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        coder.decision_function(texts)
-        best = min(best, time.perf_counter() - t0)
+    best, _ = best_of(lambda: coder.decision_function(texts), repeats)
     return len(texts) / best
 
 

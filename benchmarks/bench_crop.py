@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import sklearn
 import torch
+from _timing import best_of, machine_info  # noqa: E402
 
 from statmethods import data
 from statmethods.autocode.timeseries import (
@@ -44,11 +41,7 @@ from statmethods.autocode.timeseries import (
 def throughput(model, X: np.ndarray, repeats: int) -> float:
     """Records per second for predicting ``X`` (best of ``repeats``, after one warm-up)."""
     model.predict_proba(X[:256])
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model.predict_proba(X)
-        best = min(best, time.perf_counter() - t0)
+    best, _ = best_of(lambda: model.predict_proba(X), repeats)
     return X.shape[0] / best
 
 
@@ -98,12 +91,7 @@ def main() -> None:
         "accuracy, CNN - baseline": cnn["accuracy"] - base["accuracy"],
         "macro-F1, CNN - baseline": cnn["macro_f1"] - base["macro_f1"],
     }
-    machine = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
+    machine = machine_info() | {
         "threads": args.threads,
         "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(0),
     }

@@ -16,7 +16,6 @@ Run: ``nice .venv/bin/python benchmarks/bench_degurba.py [--sizes korea europe] 
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from scipy import ndimage
@@ -24,6 +23,7 @@ from scipy import ndimage
 from statmethods.indicators.degurba import classify_grid
 
 SIZES = {"korea": (320, 320), "europe": (3000, 3400)}
+from _timing import best_of  # noqa: E402
 
 
 def synthetic_population(shape: tuple[int, int], seed: int = 20200301) -> np.ndarray:
@@ -50,15 +50,6 @@ def labelling_floor(pop: np.ndarray) -> None:
         np.bincount(lab.ravel(), weights=pop.ravel(), minlength=n + 1)
 
 
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
@@ -69,8 +60,8 @@ def main() -> None:
     for name in args.sizes:
         pop = synthetic_population(SIZES[name])
         res = classify_grid(pop)  # warm-up and a sanity check
-        t_pkg = best_of(lambda pop=pop: classify_grid(pop), args.repeat)
-        t_floor = best_of(lambda pop=pop: labelling_floor(pop), args.repeat)
+        t_pkg, _ = best_of(lambda pop=pop: classify_grid(pop), args.repeat)
+        t_floor, _ = best_of(lambda pop=pop: labelling_floor(pop), args.repeat)
         print(f"{name:<8} {pop.size:>12,} {res.n_urban_centres:>8} {t_pkg:>16.3f} {t_floor:>14.3f} "
               f"{t_pkg / t_floor:>7.1f}")
 

@@ -17,11 +17,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import time
 
 import dask
 import numpy as np
 import xarray as xr
+from _timing import best_of  # noqa: E402
 
 from statmethods.imagery import ndvi
 
@@ -44,15 +44,6 @@ def numpy_ndvi(red: np.ndarray, nir: np.ndarray) -> np.ndarray:
         out = (nir - red) / total
     out[total == 0] = np.nan
     return out
-
-
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def main() -> None:

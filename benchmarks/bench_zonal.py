@@ -21,11 +21,11 @@ Run: ``STATMETHODS_DATA_DIR=... nice .venv/bin/python benchmarks/bench_zonal.py 
 from __future__ import annotations
 
 import argparse
-import time
 
 import geopandas as gpd
 import numpy as np
 import rioxarray
+from _timing import best_of  # noqa: E402
 from exactextract import exact_extract
 from rasterstats import zonal_stats as rs_zonal_stats
 from shapely.affinity import rotate
@@ -45,15 +45,6 @@ def zones_over(da, n: int, seed: int = 1) -> gpd.GeoDataFrame:
         for y in np.arange(y0, y1 - side / 2, side):
             geoms.append(rotate(box(x, y, x + side, y + side), float(rng.uniform(0, 45))))
     return gpd.GeoDataFrame({"zone": np.arange(len(geoms))}, geometry=geoms, crs=da.rio.crs)
-
-
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main() -> None:
