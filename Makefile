@@ -33,7 +33,7 @@ html: venv
 test: venv lint unit nbval html
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 unit: venv
 	$(BIN)/pytest -q tests
