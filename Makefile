@@ -9,7 +9,7 @@ STATMETHODS_DATA_DIR ?= $(if $(wildcard ../shared/data/MANIFEST.sha256),$(abspat
 export STATMETHODS_DATA_DIR
 export PYTHONHASHSEED := 0
 
-.PHONY: book test venv unit nbval lint docs-check html publish clean
+.PHONY: book test venv unit nbval userfiles lint docs-check html publish clean
 
 venv: $(VENV)/.installed
 
@@ -30,13 +30,18 @@ html: venv
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
 ## test: lint, unit tests, nbval on every chapter, strict book build
-test: venv lint unit nbval html
+test: venv lint unit nbval userfiles html
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff check src tests benchmarks tools notebooks
 
 unit: venv
 	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/statmethods
+
+## userfiles: every chapter once, through papermill, on a small user file
+userfiles: venv
+	$(BIN)/pytest -q -p no:cacheprovider -m userfiles tests/chapters/test_user_files.py
 
 nbval: venv
 	$(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env \

@@ -15,6 +15,7 @@ import nbformat
 import papermill
 
 from ..data.fetch import ENV_ACCESS_LOG
+from ..io import ENV_INVOCATION_DIR
 from .catalog import Chapter, project_root
 
 KERNEL = "python3"
@@ -107,6 +108,7 @@ def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | 
     access_log = Path(tempfile.mkstemp(prefix="access-", suffix=".jsonl")[1])
     old = os.environ.get(ENV_ACCESS_LOG)
     os.environ[ENV_ACCESS_LOG] = str(access_log)
+    os.environ.setdefault(ENV_INVOCATION_DIR, os.getcwd())
     error: BaseException | None = None
     try:
         papermill.execute_notebook(
@@ -123,10 +125,10 @@ def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | 
     files = {}
     for line in access_log.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
-        files[entry["file"]] = entry["sha256"]
+        files[entry["file"]] = (entry["sha256"], entry.get("source", "catalogue"))
     access_log.unlink(missing_ok=True)
     record |= {
-        "input_data": [{"file": k, "sha256": v} for k, v in sorted(files.items())],
+        "input_data": [{"file": k, "sha256": v, "source": s} for k, (v, s) in sorted(files.items())],
         "ended": _now(),
         "status": "failed" if error else "ok",
         "result_files": sorted(

@@ -16,8 +16,8 @@ class ParameterError(ValueError):
     """A parameter is unknown, of the wrong type or of the wrong shape."""
 
 
-# Chapter-specific checks run after the generic ones: "module:function" taking the full
-# parameter dict and raising ValueError with a message that names the parameter.
+# Legacy: chapter checks still inside method modules. New checks live in
+# ``statmethods.chapters.checks.<chapter_id>`` and are found there first.
 CHAPTER_CHECKS: dict[str, str] = {
     "area-accuracy": "statmethods.area.accuracy:check_chapter_parameters",
     "autocode-industry-occupation": "statmethods.autocode.operation:check_chapter_parameters",
@@ -112,7 +112,33 @@ def _check_one(name: str, value: Any, default: Any) -> Any:
     return value
 
 
+def is_input_parameter(name: str) -> bool:
+    """Input data parameters are named ``*_file`` or ``*_dir`` (``output_dir`` is the output)."""
+    return (name.endswith("_file") or name.endswith("_dir")) and name != "output_dir"
+
+
+def absolutise_inputs(params: dict[str, Any]) -> dict[str, Any]:
+    """Make user paths of input parameters absolute, from the folder the command started in.
+
+    Catalogue keys stay as they are; a path that exists locally wins over a catalogue key.
+    """
+    from ..io import is_catalogue_key, user_path
+
+    out = dict(params)
+    for name, value in params.items():
+        if is_input_parameter(name) and isinstance(value, str) and value.strip():
+            p = user_path(value)
+            if p.exists() or not is_catalogue_key(value):
+                out[name] = str(p)
+    return out
+
+
 def _chapter_check(chapter_id: str) -> Callable[[dict[str, Any]], None] | None:
+    from .checks import checker
+
+    found = checker(chapter_id)
+    if found is not None:
+        return found
     target = CHAPTER_CHECKS.get(chapter_id)
     if not target:
         return None
@@ -140,6 +166,7 @@ def validate_parameters(chapter: Chapter, overrides: dict[str, Any]) -> dict[str
             f"known: {', '.join(chapter.parameters)}"
         )
     checked = {k: _check_one(k, v, chapter.parameters[k].default) for k, v in overrides.items()}
+    checked = absolutise_inputs(checked)
     full = {k: p.default for k, p in chapter.parameters.items()} | checked
     check = _chapter_check(chapter.id)
     if check is not None:
