@@ -287,7 +287,7 @@ def check_columns(df: Any, where: Any, parameter: str, *, required: Iterable[str
     >>> try:
     ...     check_columns(pd.DataFrame({"n": [1, -2]}), "t.csv", "table_file", nonnegative=["n"])
     ... except InputFileError as e:
-    ...     print(str(e)[:72])
+    ...     print(str(e)[:71])
     parameter 'table_file' (file t.csv): column 'n' has 1 negative value(s)
     """
     import numpy as np
