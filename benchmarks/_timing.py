@@ -29,3 +29,20 @@ def machine_info() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
+
+
+def write_results(name: str, results: list[dict[str, Any]], **extra: Any) -> str:
+    """Write ``benchmarks/results/<name>.json`` for the book's performance appendix.
+
+    ``results`` is a list of rows, each with at least ``case``, ``method``, ``peer``,
+    ``seconds``, ``peer_seconds`` and ``ratio`` (``seconds / peer_seconds``, so below 1 means
+    faster than the peer); other keys (accuracy, throughput, units, notes) are kept.
+    """
+    import json
+    from pathlib import Path
+
+    out = Path(__file__).resolve().parent / "results" / f"{name}.json"
+    out.parent.mkdir(exist_ok=True)
+    payload = {"benchmark": name, "machine": machine_info(), **extra, "results": results}
+    out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return str(out)
