@@ -1,13 +1,21 @@
 """Discover, validate and execute the handbook's chapters (papermill notebooks)."""
 
 from .catalog import Chapter, ChapterError, Parameter, chapters, get_chapter, project_root
-from .execute import ChapterFailed, RunRecord, normalise_notebook, publish_chapter, run_chapter
+from .execute import (
+    ChapterFailed,
+    ChapterInterrupted,
+    RunRecord,
+    normalise_notebook,
+    publish_chapter,
+    run_chapter,
+)
 from .params import ParameterError, parse_value, validate_parameters
 
 __all__ = [
     "Chapter",
     "ChapterError",
     "ChapterFailed",
+    "ChapterInterrupted",
     "Parameter",
     "ParameterError",
     "RunRecord",

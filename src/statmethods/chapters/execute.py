@@ -60,89 +60,186 @@ def default_run_dir(chapter_id: str, root: Path) -> Path:
     return out
 
 
-def _check_output_dir(out: Path, root: Path) -> None:
+class ChapterInterrupted(ChapterFailed):
+    """The run was stopped with Ctrl-C; ``run.json`` records status ``interrupted``."""
+
+
+KEY_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "torch", "geopandas",
+                "rasterio", "papermill", "splink", "duckdb", "opendp")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def _nearest_existing(p: Path) -> Path:
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p
+
+
+def check_output_dir(out: Path, root: Path, *, force: bool = False) -> None:
+    """Refuse a run folder that would overwrite or mislead, before anything runs.
+
+    Refused: a folder inside ``notebooks/``; a folder that already holds a run or any file
+    (unless ``force``); a folder that cannot be written.
+    """
     nb_dir = (root / "notebooks").resolve()
-    if out.resolve() == nb_dir or nb_dir in out.resolve().parents:
+    res = out.resolve()
+    if res == nb_dir or nb_dir in res.parents:
         raise ValueError(
             f"--output {out} is inside notebooks/, which holds the published chapters. "
-            "Choose a folder outside notebooks/ (the default is a new folder under runs/)."
+            "Fix: choose a folder outside notebooks/ (the default is a new folder under runs/)."
         )
-    if (out / "run.json").exists():
-        raise FileExistsError(
-            f"{out} already holds a run (run.json). Choose a new --output folder so that "
-            "nothing is overwritten."
+    if res.exists() and not res.is_dir():
+        raise ValueError(f"--output {out} is a file, not a folder. Fix: give a new folder name.")
+    if res.is_dir() and any(res.iterdir()):
+        if (res / "run.json").exists() and not force:
+            raise FileExistsError(
+                f"--output {out} already holds a run (run.json). Fix: choose a new --output folder "
+                "so that nothing is overwritten, or pass --force to run into it anyway."
+            )
+        if not force:
+            n = sum(1 for _ in res.iterdir())
+            raise FileExistsError(
+                f"--output {out} exists and is not empty ({n} entries). A run could overwrite "
+                "your files there. Fix: choose a new or empty folder, or pass --force to run into it "
+                "(files the run does not write are kept, and run.json lists only the files it wrote)."
+            )
+    base = _nearest_existing(res)
+    if not base.is_dir():
+        raise ValueError(f"--output {out} cannot be created: {base} is a file. Fix: choose another folder.")
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"--output {out} cannot be written ({base} is read-only for you). "
+            "Fix: choose a folder you can write to."
         )
 
 
-def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | None = None) -> RunRecord:
+def resolve_output_param(value: Any, out: Path) -> str:
+    """The chapter's ``output_dir`` parameter, resolved inside the run folder ``out``.
+
+    Relative paths are taken inside the run folder; absolute paths and ``..`` that leave it
+    are refused, so a run never writes outside its folder.
+    """
+    text = str(value)
+    p = Path(text).expanduser()
+    target = (p if p.is_absolute() else out / p).resolve()
+    if target != out.resolve() and out.resolve() not in target.parents:
+        raise ValueError(
+            f"parameter 'output_dir' ({text!r}) leaves the run folder {out}. A run writes only "
+            "inside its own folder. Fix: give a relative folder name such as 'results', or choose "
+            "the run folder itself with --output."
+        )
+    return str(target)
+
+
+def _error_text(exc: BaseException) -> str:
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}".strip()
+    return (str(exc).strip() or repr(exc))
+
+
+def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | None = None,
+                *, force: bool = False, progress: bool = False) -> RunRecord:
     """Execute one chapter with papermill into ``output_dir``.
 
-    The chapter's ``output_dir`` parameter (if it has one) is pointed at the run folder
-    unless the caller set it. Writes the executed notebook and ``run.json``.
+    The chapter's ``output_dir`` parameter (if it has one) is resolved inside the run folder.
+    Writes the executed notebook and ``run.json``.
 
     Raises
     ------
     ChapterFailed
         If a cell raised; the partial notebook and ``run.json`` (status ``failed``) are kept.
+    ChapterInterrupted
+        On Ctrl-C; ``run.json`` records status ``interrupted``.
     """
+    import platform
+
     from .. import __version__
 
     root = project_root()
     out = (output_dir or default_run_dir(chapter.id, root)).resolve()
-    _check_output_dir(out, root)
-    out.mkdir(parents=True, exist_ok=True)
+    check_output_dir(out, root, force=force)
     params = dict(overrides)
-    if "output_dir" in chapter.parameters and "output_dir" not in params:
-        params["output_dir"] = str(out)
+    if "output_dir" in chapter.parameters:
+        params["output_dir"] = resolve_output_param(params.get("output_dir", str(out)), out)
+    out.mkdir(parents=True, exist_ok=True)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     notebook = out / f"{chapter.id}.ipynb"
     record: dict[str, Any] = {
         "chapter": chapter.id,
         "title": chapter.title,
         "source_notebook": str(chapter.path.relative_to(root)),
         "parameters": {k: p.default for k, p in chapter.parameters.items()} | params,
-        "overridden": sorted(params),
+        "overridden": sorted(overrides),
         "statmethods_version": __version__,
         "git_commit": _git_commit(root),
+        "python": platform.python_version(),
+        "packages": _versions(),
         "started": _now(),
     }
-    access_log = Path(tempfile.mkstemp(prefix="access-", suffix=".jsonl")[1])
-    old = os.environ.get(ENV_ACCESS_LOG)
+    fd, log_name = tempfile.mkstemp(prefix="access-", suffix=".jsonl")
+    os.close(fd)
+    access_log = Path(log_name)
+    saved = {k: os.environ.get(k) for k in (ENV_ACCESS_LOG, ENV_INVOCATION_DIR)}
     os.environ[ENV_ACCESS_LOG] = str(access_log)
     os.environ.setdefault(ENV_INVOCATION_DIR, os.getcwd())
     error: BaseException | None = None
+    status = "ok"
     try:
         papermill.execute_notebook(
             str(chapter.path), str(notebook), parameters=params, kernel_name=KERNEL,
-            cwd=str(out), progress_bar=False, log_output=False,
+            cwd=str(out), progress_bar=progress, log_output=False,
         )
+    except KeyboardInterrupt as exc:
+        error, status = exc, "interrupted"
     except Exception as exc:  # papermill wraps cell errors; keep the partial notebook
-        error = exc
+        error, status = exc, "failed"
     finally:
-        if old is None:
-            os.environ.pop(ENV_ACCESS_LOG, None)
-        else:
-            os.environ[ENV_ACCESS_LOG] = old
-    files = {}
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    files: dict[str, tuple[str, str]] = {}
     for line in access_log.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         files[entry["file"]] = (entry["sha256"], entry.get("source", "catalogue"))
     access_log.unlink(missing_ok=True)
+    written = sorted(
+        str(p.relative_to(out)) for p in out.rglob("*")
+        if p.is_file() and p.name != "run.json" and p != notebook
+        and before.get(p) != p.stat().st_mtime_ns
+    )
     record |= {
         "input_data": [{"file": k, "sha256": v, "source": s} for k, (v, s) in sorted(files.items())],
         "ended": _now(),
-        "status": "failed" if error else "ok",
-        "result_files": sorted(
-            str(p.relative_to(out)) for p in out.rglob("*")
-            if p.is_file() and p.name != "run.json" and p != notebook
-        ),
+        "status": status,
+        "result_files": written,
     }
-    if error:
-        record["error"] = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
+    if error is not None:
+        interrupted = status == "interrupted"
+        record["error"] = "interrupted by the user (Ctrl-C)" if interrupted else _error_text(error)
     (out / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
-    if error:
+    if status == "interrupted":
+        raise ChapterInterrupted(
+            f"chapter {chapter.id!r} was interrupted (Ctrl-C). run.json records status "
+            f"'interrupted'; the partial notebook is kept at {notebook}."
+        ) from None
+    if error is not None:
         raise ChapterFailed(
-            f"chapter {chapter.id!r} failed: {record['error']}. "
-            f"The partial notebook is kept at {notebook} for reading."
+            f"chapter {chapter.id!r} failed:\n{record['error']}\n"
+            f"The partial notebook is kept at {notebook} for reading; run.json records status 'failed'."
         ) from error
     return RunRecord(out, notebook, record)
 
@@ -175,7 +272,7 @@ def _merge_streams(outputs: list) -> list:
     return merged
 
 
-def publish_chapter(chapter: Chapter) -> None:
+def publish_chapter(chapter: Chapter, *, progress: bool = False) -> None:
     """Re-execute a published chapter in place on its defaults, then normalise it.
 
     This is the only function that writes into ``notebooks/``; ``make book`` calls it.
@@ -185,7 +282,7 @@ def publish_chapter(chapter: Chapter) -> None:
         executed = Path(tmp) / chapter.path.name
         papermill.execute_notebook(
             str(chapter.path), str(executed), kernel_name=KERNEL, cwd=str(chapter.path.parent),
-            progress_bar=False, log_output=False,
+            progress_bar=progress, log_output=False,
         )
         nb = normalise_notebook(nbformat.read(executed, as_version=4))
         nbformat.write(nb, chapter.path)

@@ -29,21 +29,85 @@ CHAPTER_CHECKS: dict[str, str] = {
 }
 
 
-def parse_value(text: str) -> Any:
-    """Parse a command-line value as a YAML literal (``'[[66,0],[1,55]]'`` -> nested list)."""
+class _Loader(yaml.SafeLoader):
+    """YAML literals as a statistician writes them: dates stay text, duplicate keys are refused."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise ParameterError(
+                f"parameter {key!r} is given twice (lines {seen[key]} and {key_node.start_mark.line + 1}). "
+                "Fix: keep one of them"
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def _yaml(text: str, where: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise ParameterError(f"cannot parse {text!r} as a YAML literal: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(
+            f"{where} is not valid YAML{at}: {problem}. Fix: write values as YAML literals, e.g. "
+            "0.95, [a, b], [[1, 2], [3, 4]], and quote text that holds ':' or '#'"
+        ) from None
+
+
+def parse_value(text: str) -> Any:
+    """Parse a command-line value as a YAML literal (``'[[66,0],[1,55]]'`` -> nested list).
+
+    Dates such as ``2020-06-30`` stay text (the chapter's checks parse them).
+
+    Examples
+    --------
+    >>> parse_value("[[66,0],[1,55]]")
+    [[66, 0], [1, 55]]
+    >>> parse_value("2020-06-30")
+    '2020-06-30'
+    """
+    return _yaml(text, f"the value {text!r}")
 
 
 def load_params_file(path: str | Path) -> dict[str, Any]:
-    """Read a YAML mapping of parameter names to values."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """Read a YAML mapping of parameter names to values (UTF-8; duplicate names refused)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(f"cannot read the params file {path}: {exc.strerror}. "
+                             "Fix: check the path and its permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(
+            f"the params file {path} is not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 4]!r}). "
+            "Fix: save it as UTF-8 (in Excel or Notepad: 'Save as', encoding UTF-8)"
+        ) from None
+    data = _yaml(text, f"the params file {path}")
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ParameterError(f"{path}: a params file must be a YAML mapping name: value")
+        raise ParameterError(f"the params file {path} must be a YAML mapping of `name: value` lines, "
+                             f"not a {type(data).__name__}. Fix: write one `name: value` per line")
+    bad = [k for k in data if not isinstance(k, str)]
+    if bad:
+        raise ParameterError(f"the params file {path} has parameter names that are not text: {bad!r}. "
+                             "Fix: write `name: value` lines")
     return data
 
 
@@ -170,10 +234,12 @@ def validate_parameters(chapter: Chapter, overrides: dict[str, Any]) -> dict[str
     full = {k: p.default for k, p in chapter.parameters.items()} | checked
     check = _chapter_check(chapter.id)
     if check is not None:
+        from ..data.fetch import DataFileError
+
         try:
             check(full)
         except ParameterError:
             raise
-        except ValueError as exc:
-            raise ParameterError(str(exc)) from exc
+        except (ValueError, KeyError, DataFileError) as exc:
+            raise ParameterError(str(exc).strip("'\"")) from exc
     return checked
