@@ -19,7 +19,8 @@ SOURCE = """\
 import os
 from statmethods import io
 """
-PARAMS = 'table_file = "sae/milk.rda"  # a table\nfail_with = ""  # raise this message\noutput_dir = "results"\n'
+PARAMS = ('table_file = "sae/milk.rda"  # a table\n'
+          'fail_with = ""  # raise this message\noutput_dir = "results"\n')
 BODY = """\
 df = io.read_table(table_file, "table_file")
 if fail_with:
