@@ -11,7 +11,6 @@ import xarray as xr
 from statmethods import data
 from statmethods.imagery import AllNodataError, CRSMismatchError
 from statmethods.indicators import green_share, nonbuilt_land_per_inhabitant, urban_centres
-from statmethods.indicators.green import check_chapter_parameters
 
 
 def _grid(values, res=1000.0, crs="ESRI:54009"):
@@ -102,9 +101,3 @@ def test_green_share_all_nodata_and_bad_threshold_are_errors():
         green_share(xr.DataArray(np.full((2, 2), np.nan), dims=("y", "x")))
     with pytest.raises(ValueError, match=r"\[-1, 1\]"):
         green_share(xr.DataArray(np.zeros((2, 2)), dims=("y", "x")), threshold=5)
-
-
-def test_chapter_parameters_check_backend():
-    check_chapter_parameters({"backend": "local", "ndvi_threshold": 0.5})
-    with pytest.raises(ValueError, match="backend"):
-        check_chapter_parameters({"backend": "gee"})

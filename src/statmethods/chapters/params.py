@@ -79,7 +79,11 @@ def parse_value(text: str) -> Any:
     [[66, 0], [1, 55]]
     >>> parse_value("2020-06-30")
     '2020-06-30'
+    >>> parse_value("")
+    ''
     """
+    if not text.strip():
+        return ""  # `-p footprint_file ""`: an empty text, not YAML's null
     return _yaml(text, f"the value {text!r}")
 
 

@@ -27,7 +27,6 @@ Urban centres come from :mod:`statmethods.indicators.degurba` (see :func:`urban_
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +43,6 @@ from .degurba import classify_grid
 __all__ = [
     "GREEN_NDVI_THRESHOLD",
     "GreenSpaceResult",
-    "check_chapter_parameters",
     "green_share",
     "nonbuilt_land_per_inhabitant",
     "urban_centres",
@@ -300,24 +298,3 @@ def green_share(ndvi: xr.DataArray, *, threshold: float = GREEN_NDVI_THRESHOLD,
     out.loc[out["valid_fraction"] < min_valid_fraction, "green_share"] = np.nan
     out.attrs["threshold"] = threshold
     return out
-
-
-def check_chapter_parameters(params: dict[str, Any]) -> None:
-    """Validate the ``satellite-green-space`` chapter's parameters before it runs."""
-    backend = params.get("backend", "local")
-    if backend not in BACKENDS:
-        raise ValueError(f"parameter 'backend' must be one of {BACKENDS}, got {backend!r}")
-    if backend == "earthengine" and not (params.get("ee_project") or os.environ.get("EE_PROJECT")):
-        raise ValueError("parameter 'ee_project' is needed with backend='earthengine' (or set EE_PROJECT): "
-                         "the Google Cloud project registered for Earth Engine")
-    thr = params.get("ndvi_threshold", GREEN_NDVI_THRESHOLD)
-    if not -1 <= thr <= 1:
-        raise ValueError(f"parameter 'ndvi_threshold' is an NDVI value in [-1, 1], got {thr!r}")
-    thr_cloud = params.get("cloud_threshold", 0.4)
-    if not 0 < thr_cloud < 1:
-        raise ValueError(f"parameter 'cloud_threshold' is a probability strictly between 0 and 1, "
-                         f"got {thr_cloud!r}")
-    dens = params.get("density_threshold", 1500)
-    if dens <= 0:
-        raise ValueError(f"parameter 'density_threshold' must be positive (inhabitants per km²), "
-                         f"got {dens!r}")
