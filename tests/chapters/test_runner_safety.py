@@ -143,7 +143,9 @@ def test_ctrl_c_records_interrupted(project, monkeypatch):
     def stop(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(execute.papermill, "execute_notebook", stop)
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", stop)
     code, text = invoke("run", "tiny", "--output", "i")
     assert code == 130 and "interrupted" in text
     assert json.loads(Path("i/run.json").read_text(encoding="utf-8"))["status"] == "interrupted"

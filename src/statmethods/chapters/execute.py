@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import papermill
 
 from ..data.fetch import ENV_ACCESS_LOG
 from ..io import ENV_INVOCATION_DIR
@@ -194,6 +193,8 @@ def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | 
     saved = {k: os.environ.get(k) for k in (ENV_ACCESS_LOG, ENV_INVOCATION_DIR)}
     os.environ[ENV_ACCESS_LOG] = str(access_log)
     os.environ.setdefault(ENV_INVOCATION_DIR, os.getcwd())
+    import papermill
+
     error: BaseException | None = None
     status = "ok"
     try:
@@ -278,6 +279,8 @@ def publish_chapter(chapter: Chapter, *, progress: bool = False) -> None:
     This is the only function that writes into ``notebooks/``; ``make book`` calls it.
     The notebook is replaced only when execution succeeds.
     """
+    import papermill
+
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / chapter.path.name
         papermill.execute_notebook(
