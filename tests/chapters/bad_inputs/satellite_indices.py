@@ -24,7 +24,8 @@ def _half_eopatch(tmp: Path) -> None:
 DEFAULT_LANDSAT = {f"B{i}": f"landsat8-zion/landsat_b{i}.tif" for i in (2, 3, 4, 5)}
 
 CASES = [
-    BadInput("cloud-threshold-above-1", {"cloud_threshold": 1.5}, "parameter 'cloud_threshold' must be in [0, 1]"),
+    BadInput("cloud-threshold-above-1", {"cloud_threshold": 1.5},
+             "parameter 'cloud_threshold' must be in [0, 1]"),
     BadInput("negative-dilation", {"cloud_dilation": -1}, "'cloud_dilation' must be a positive integer"),
     BadInput("start-after-end", {"composite_start": "2017-09-30", "composite_end": "2017-05-01"},
              "must be before 'composite_end'"),
@@ -33,7 +34,8 @@ CASES = [
              "holds none of the 68 dates"),
     BadInput("unknown-method", {"composite_method": "mode"}, "'composite_method' must be one of"),
     BadInput("eopatch-missing", {"eopatch_dir": "no/such/folder"}, "file not found"),
-    BadInput("eopatch-incomplete", {"eopatch_dir": "{tmp}/eop"}, "lacks timestamps.json", files=_half_eopatch),
+    BadInput("eopatch-incomplete", {"eopatch_dir": "{tmp}/eop"}, "lacks timestamps.json",
+             files=_half_eopatch),
     BadInput("landsat-band-missing", {"landsat_files": {"B2": "a.tif"}}, "must map the bands b2, b3, b4, b5"),
     BadInput("landsat-grids-differ", {"landsat_files": {**DEFAULT_LANDSAT, "B4": "{tmp}/b4.tif"}},
              "is not on the grid of", files=_other_grid),
