@@ -14,6 +14,7 @@ export PYTHONHASHSEED := 0
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
+	$(if $(shell command -v $(PYTHON) 2>/dev/null),,$(error $(PYTHON) not found: install Python 3.11, or name one with make PYTHON=/path/to/python3.11))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
@@ -21,10 +22,17 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## book: install, execute every chapter in place on its defaults, build _build/html
+## (`make book CHAPTERS="area-accuracy area-small-area"` re-executes only those); prints each chapter's time
 book: venv
 	$(BIN)/statmethods data docs --output book/datasets.md
-	$(BIN)/statmethods publish
-	$(MAKE) html
+	@ids="$(CHAPTERS)"; [ -n "$$ids" ] || ids=$$($(BIN)/statmethods list | grep -v '^[[:space:]]' | cut -d' ' -f1); \
+	start=$$(date +%s); times=""; \
+	for id in $$ids; do \
+	  t0=$$(date +%s); $(BIN)/statmethods publish "$$id"; \
+	  times+=$$(printf '  %-36s %5d s' "$$id" $$(( $$(date +%s) - t0 )))$$'\n'; \
+	done; \
+	printf 'book: chapter times\n%s  %-36s %5d s\n' "$$times" "all chapters" $$(( $$(date +%s) - start ))
+	@t0=$$(date +%s); $(MAKE) --no-print-directory html; echo "book: html built in $$(( $$(date +%s) - t0 )) s"
 
 html: venv
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
