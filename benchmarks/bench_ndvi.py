@@ -7,7 +7,8 @@ The mosaic is synthetic on purpose (only its size matters here): two float32 ban
 - statmethods, in memory: :func:`statmethods.imagery.ndvi` on a numpy-backed DataArray;
 - statmethods, dask: the same call on a chunked DataArray, computed with the threaded scheduler.
 
-It checks that the three agree and prints the wall times and their ratio to numpy. Not run in CI.
+It checks that the three agree, prints the wall times and their ratio to numpy, and writes them to
+``benchmarks/results/ndvi.json`` (the book's performance appendix). Not run in CI.
 
 Usage::
 
@@ -21,7 +22,7 @@ import argparse
 import dask
 import numpy as np
 import xarray as xr
-from _timing import best_of  # noqa: E402
+from _timing import best_of, write_results  # noqa: E402
 
 from statmethods.imagery import ndvi
 
@@ -70,6 +71,13 @@ def main() -> None:
     for name, t in (("numpy, one pass", t_np), ("statmethods, in memory", t_mem),
                     ("statmethods, dask chunks", t_dask)):
         print(f"{name:<28}{t:>10.2f}{t / t_np:>16.2f}")
+    case = f"{a.size} x {a.size} mosaic ({mpx:.0f} Mpx, float32)"
+    rows = [{"case": case, "method": method, "peer": "numpy, one pass", "seconds": round(t, 4),
+             "peer_seconds": round(t_np, 4), "ratio": round(t / t_np, 3)}
+            for method, t in (("statmethods.imagery.ndvi, in memory", t_mem),
+                              (f"statmethods.imagery.ndvi, dask chunks of {a.chunk} px, {a.workers} threads",
+                               t_dask))]
+    print("wrote", write_results("ndvi", rows, parameters=vars(a)))
 
 
 if __name__ == "__main__":

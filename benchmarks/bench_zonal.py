@@ -13,7 +13,8 @@ scaled and every zone cuts cells at its edges.
 
 Reports the best-of-``repeat`` wall time of each, the ratios, and how far the totals differ
 (exactextract weights partly covered cells by the covered fraction; rasterstats takes a cell
-wholly or not at all).
+wholly or not at all), and writes them to ``benchmarks/results/zonal.json`` (the book's
+performance appendix).
 
 Run: ``STATMETHODS_DATA_DIR=... nice .venv/bin/python benchmarks/bench_zonal.py [--zones 100 1000]``.
 """
@@ -25,7 +26,7 @@ import argparse
 import geopandas as gpd
 import numpy as np
 import rioxarray
-from _timing import best_of  # noqa: E402
+from _timing import best_of, write_results  # noqa: E402
 from exactextract import exact_extract
 from rasterstats import zonal_stats as rs_zonal_stats
 from shapely.affinity import rotate
@@ -56,6 +57,7 @@ def main() -> None:
     da = rioxarray.open_rasterio(path, masked=True)
     print(f"{'zones':>6} {'package s':>10} {'exactextract s':>15} {'ee default s':>13} {'rasterstats s':>14} "
           f"{'pkg/ee':>7} {'rs/ee':>7} {'max |diff| pkg-ee':>18} {'rel diff rs-ee':>15}")
+    rows = []
     for n in args.zones:
         zones = zones_over(da, n)
         t_pkg, r_pkg = best_of(lambda z=zones: zonal_stats(da, z, stats=("sum",), id_column="zone"),
@@ -70,10 +72,23 @@ def main() -> None:
         s_pkg = r_pkg["sum"].fillna(0.0).to_numpy()
         s_ee = r_ee.sort_values("zone")["sum"].to_numpy()
         s_rs = np.array([d["sum"] or 0.0 for d in r_rs])
+        max_diff = float(np.abs(s_pkg - s_ee).max())
+        rel_rs = float(abs(s_rs.sum() - s_ee.sum()) / s_ee.sum())
         print(f"{len(zones):>6} {t_pkg:>10.3f} {t_ee:>15.3f} {t_def:>13.3f} {t_rs:>14.3f} "
               f"{t_pkg / t_ee:>7.2f} "
-              f"{t_rs / t_ee:>7.2f} {np.abs(s_pkg - s_ee).max():>18.3g} "
-              f"{abs(s_rs.sum() - s_ee.sum()) / s_ee.sum():>15.2e}")
+              f"{t_rs / t_ee:>7.2f} {max_diff:>18.3g} "
+              f"{rel_rs:>15.2e}")
+        case = f"{len(zones)} zones, GHSL Belgium 1 km population"
+        method = "statmethods.indicators.zonal.zonal_stats"
+        for peer, t_peer, extra in (
+            ('exactextract.exact_extract, strategy="raster-sequential"', t_ee,
+             {"max_abs_diff_of_sums": round(max_diff, 6)}),
+            ("exactextract.exact_extract, default strategy", t_def, {}),
+            ("rasterstats.zonal_stats (cell centres)", t_rs, {"relative_diff_of_total": round(rel_rs, 6)}),
+        ):
+            rows.append({"case": case, "method": method, "peer": peer, "seconds": round(t_pkg, 4),
+                         "peer_seconds": round(t_peer, 4), "ratio": round(t_pkg / t_peer, 3), **extra})
+    print("wrote", write_results("zonal", rows, parameters=vars(args)))
 
 
 if __name__ == "__main__":
