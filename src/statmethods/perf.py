@@ -1,0 +1,246 @@
+"""The book's performance appendix, generated from the benchmarks' JSON results.
+
+Each ``benchmarks/bench_<name>.py`` writes ``benchmarks/results/<name>.json`` (through
+``benchmarks/_timing.py``'s ``write_results``) with the machine, the date and one row per
+comparison: ``case``, ``method``, ``peer``, ``seconds``, ``peer_seconds`` and ``ratio``
+(``seconds / peer_seconds``; below 1 means faster than the peer), plus any other measures.
+:func:`performance_markdown` turns the folder into the MyST page ``book/performance.md``; nothing
+on that page is typed by hand.
+
+Run ``python -m statmethods.perf --output book/performance.md`` from the repository root to
+regenerate the page after a benchmark has been rerun.
+
+Examples
+--------
+>>> import json, tempfile
+>>> from pathlib import Path
+>>> folder = Path(tempfile.mkdtemp())
+>>> row = {"case": "4 Mpx", "method": "ndvi", "peer": "numpy", "seconds": 0.2,
+...        "peer_seconds": 0.1, "ratio": 2.0}
+>>> payload = {"benchmark": "ndvi", "machine": {"date": "2026-12-01 22:14 UTC", "cpu_count": 2},
+...            "results": [row]}
+>>> _ = (folder / "ndvi.json").write_text(json.dumps(payload))
+>>> page = performance_markdown(folder)
+>>> print(page.splitlines()[0])
+# Performance
+>>> "| 4 Mpx | ndvi | numpy | 0.2 | 0.1 | 2.00 |" in page
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["BenchmarkResults", "load_results", "performance_markdown"]
+
+REQUIRED_ROW_KEYS: tuple[str, ...] = ("case", "method", "peer", "seconds", "peer_seconds", "ratio")
+_MACHINE_KEYS: tuple[tuple[str, str], ...] = (
+    ("platform", "platform"),
+    ("processor", "processor"),
+    ("cpu_count", "CPU cores"),
+    ("load_average_1min", "1-minute load average"),
+)
+
+
+class BenchmarkResults:
+    """One benchmark's JSON file, checked.
+
+    Parameters
+    ----------
+    path
+        ``benchmarks/results/<name>.json``.
+
+    Raises
+    ------
+    ValueError
+        When the file is not JSON or lacks a required key, naming the file and the key.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            payload = json.loads(self.path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{self.path}: not valid JSON ({exc}); rerun its benchmark script.") from None
+        if not isinstance(payload, dict):
+            raise ValueError(f"{self.path}: expected a JSON object with 'benchmark', 'machine', 'results'.")
+        for key in ("benchmark", "machine", "results"):
+            if key not in payload:
+                raise ValueError(f"{self.path}: missing key {key!r}; write the file with "
+                                 "benchmarks/_timing.py's write_results.")
+        rows = payload["results"]
+        if not isinstance(rows, list) or not rows:
+            raise ValueError(f"{self.path}: 'results' must be a non-empty list of rows.")
+        for i, row in enumerate(rows):
+            missing = [k for k in REQUIRED_ROW_KEYS if k not in row]
+            if missing:
+                raise ValueError(f"{self.path}: results[{i}] lacks {missing}; every row needs "
+                                 f"{list(REQUIRED_ROW_KEYS)}.")
+        self.payload: dict[str, Any] = payload
+        self.name: str = str(payload["benchmark"])
+        self.machine: dict[str, Any] = dict(payload["machine"] or {})
+        self.date: str = str(payload.get("date") or self.machine.get("date") or "not recorded")
+        self.rows: list[dict[str, Any]] = rows
+
+    @property
+    def extra_keys(self) -> list[str]:
+        """Keys of the rows beyond the required ones, in first-seen order."""
+        seen: dict[str, None] = {}
+        for row in self.rows:
+            for k in row:
+                if k not in REQUIRED_ROW_KEYS:
+                    seen.setdefault(k)
+        return list(seen)
+
+    def description(self) -> str | None:
+        """``description`` from the JSON, else the first line of the benchmark script's docstring."""
+        if self.payload.get("description"):
+            return str(self.payload["description"]).strip()
+        script = self.path.parent.parent / f"bench_{self.path.stem.replace('-', '_')}.py"
+        if not script.is_file():
+            return None
+        doc = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8")))
+        return doc.strip().splitlines()[0].strip() if doc else None
+
+
+def load_results(results_dir: str | Path) -> list[BenchmarkResults]:
+    """Every ``*.json`` in ``results_dir``, sorted by benchmark name then file name.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the folder does not exist.
+    """
+    folder = Path(results_dir)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder of benchmark results (benchmarks/results).")
+    found = [BenchmarkResults(p) for p in sorted(folder.glob("*.json"))]
+    return sorted(found, key=lambda b: (b.name, b.path.name))
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} = {_cell(v)}" for k, v in value.items())
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _ratio(value: Any) -> str:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+        return _cell(value)
+    return f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.2g}"
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return lines
+
+
+def _ratio_range(b: BenchmarkResults) -> str:
+    ratios = [r["ratio"] for r in b.rows
+              if isinstance(r["ratio"], (int, float)) and not isinstance(r["ratio"], bool)]
+    if not ratios:
+        return "–"
+    lo, hi = min(ratios), max(ratios)
+    return _ratio(lo) if lo == hi else f"{_ratio(lo)} to {_ratio(hi)}"
+
+
+def performance_markdown(results_dir: str | Path) -> str:
+    """The MyST page of the book's performance appendix, from the benchmarks' JSON files.
+
+    Parameters
+    ----------
+    results_dir
+        The folder of ``<name>.json`` files (``benchmarks/results``).
+
+    Returns
+    -------
+    str
+        The page: an overview table, then per benchmark its date, machine, parameters and one
+        row per comparison (case, method, peer, seconds, peer seconds, ratio, other measures).
+        The same files always give the same text.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        When the folder is missing or a file is malformed (see :class:`BenchmarkResults`).
+    """
+    benches = load_results(results_dir)
+    out = [
+        "# Performance",
+        "",
+        "<!-- Generated by statmethods.perf from benchmarks/results/*.json; do not edit by hand. -->",
+        "<!-- Regenerate: python -m statmethods.perf --output book/performance.md -->",
+        "",
+        "What each method costs, measured by the scripts in `benchmarks/`. Each script runs the "
+        "handbook's implementation and a peer (the library or plain code a statistician would "
+        "otherwise use) side by side, in one run on one machine, and this page is generated from "
+        "the JSON results they write. The **ratio** is the method's seconds over the peer's: below 1 "
+        "the method is faster, above 1 it is slower. Seconds are the best of repeated runs; they "
+        "depend on the machine and its load (both given), the ratios much less. The benchmarks are "
+        "not run in CI; rerun one with `python benchmarks/bench_<name>.py`.",
+        "",
+    ]
+    if not benches:
+        out += ["No benchmark results have been recorded yet.", ""]
+        return "\n".join(out)
+    out += _table(
+        ["benchmark", "date", "CPU cores", "comparisons", "ratio"],
+        ([f"{{ref}}`{_cell(b.name)} <perf-{b.name}>`", _cell(b.date), _cell(b.machine.get("cpu_count")),
+          str(len(b.rows)), _ratio_range(b)] for b in benches),
+    )
+    out.append("")
+    for b in benches:
+        out += [f"(perf-{b.name})=", f"## {_cell(b.name)}", ""]
+        desc = b.description()
+        if desc:
+            out += [desc, ""]
+        out.append(f"- **date**: {_cell(b.date)}")
+        out.append(f"- **source**: `benchmarks/results/{b.path.name}`")
+        for key, label in _MACHINE_KEYS:
+            if key in b.machine:
+                out.append(f"- **{label}**: {_cell(b.machine[key])}")
+        params = b.payload.get("parameters")
+        if isinstance(params, Mapping) and params:
+            out.append("- **parameters**: " + ", ".join(f"`{k}` = {_cell(v)}" for k, v in params.items()))
+        out.append("")
+        extras = b.extra_keys
+        header = ["case", "method", "peer", "seconds", "peer seconds", "ratio"] + [k.replace("_", " ")
+                                                                                   for k in extras]
+        out += _table(header, (
+            [_cell(r["case"]), _cell(r["method"]), _cell(r["peer"]), _cell(r["seconds"]),
+             _cell(r["peer_seconds"]), _ratio(r["ratio"])] + [_cell(r.get(k)) for k in extras]
+            for r in b.rows))
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m statmethods.perf [--results DIR] [--output FILE]``: print or write the page."""
+    ap = argparse.ArgumentParser(description="Generate the book's performance appendix.")
+    ap.add_argument("--results", default="benchmarks/results", help="folder of benchmark JSON files")
+    ap.add_argument("--output", default=None, help="write here (book/performance.md) instead of stdout")
+    a = ap.parse_args(argv)
+    page = performance_markdown(a.results)
+    if a.output:
+        Path(a.output).write_text(page, encoding="utf-8")
+    else:
+        print(page, end="")
+
+
+if __name__ == "__main__":
+    main()
