@@ -131,15 +131,3 @@ def test_bad_input_messages():
     with pytest.raises(ValueError, match="no sample units"):
         regression_estimator(SAMPLE, "y", "x", pd.concat([POP, pd.DataFrame({"N": [5.0], "x": [1.0]},
                                                                              index=["C"])]), strata="h")
-
-
-def test_chapter_parameter_check_names_the_bad_parameter():
-    from statmethods.area.regression import check_chapter_parameters
-
-    ok = {"responses": ["CornHec"], "auxiliaries": ["CornPix"], "drop_rows": [33], "confidence": 0.95,
-          "n_replicates": 100}
-    check_chapter_parameters(ok)
-    with pytest.raises(ValueError, match="drop_rows"):
-        check_chapter_parameters(ok | {"drop_rows": [0]})
-    with pytest.raises(ValueError, match="auxiliaries"):
-        check_chapter_parameters(ok | {"auxiliaries": ["NDVI"]})

@@ -11,8 +11,10 @@ from statmethods.area.simulation import (
     coverage_simulation,
     coverage_simulation_loop,
     draw_stratified_sample,
+    interval_coverage,
     population_confusion,
     simulate_sample_counts,
+    simulate_stratified_accuracy,
 )
 
 # A small known-truth population: rows = map class (stratum), columns = reference class.
@@ -130,3 +132,76 @@ def test_cap_allocation_takes_small_strata_whole_and_keeps_the_total():
     assert cap_allocation([5, 5], [100, 100]).tolist() == [5, 5]
     with pytest.raises(ValueError, match="larger than the 20 pixels"):
         cap_allocation([15, 15], [10, 10])
+
+
+# ------------------------------------------------------------------ interval coverage helper
+def test_interval_coverage_counts_intervals_that_hold_the_truth_and_binomial_mcse():
+    est = np.array([0.0, 1.0, 2.5, -1.9, np.nan])
+    cov = interval_coverage(est, np.ones(5), 0.0, 0.95)
+    # |e| <= 1.96: 0, 1 and -1.9 are inside, 2.5 is outside; the NaN replicate is left out.
+    assert cov.estimates.iloc[0] == pytest.approx(3 / 4)
+    assert cov.se.iloc[0] == pytest.approx(np.sqrt(0.75 * 0.25 / 4))
+    assert int(cov.n_valid.iloc[0]) == 4
+
+
+def test_interval_coverage_of_exact_normal_intervals_is_nominal_within_monte_carlo_error():
+    rng = np.random.default_rng(11)
+    truth = np.array([3.0, -1.0])
+    est = truth + rng.normal(0, [0.5, 2.0], size=(20_000, 2))
+    cov = interval_coverage(est, np.array([0.5, 2.0]), truth, 0.9, names=["a", "b"])
+    assert np.all(np.abs(cov.estimates - 0.9) < 4 * cov.se)
+    assert cov.table()["empirical_se"].to_numpy() == pytest.approx([0.5, 2.0], rel=0.03)
+
+
+def test_interval_coverage_refuses_bad_confidence_and_shapes():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        interval_coverage([1.0], [1.0], 0.0, 1.5)
+    with pytest.raises(ValueError, match="broadcast"):
+        interval_coverage(np.zeros((4, 2)), np.ones(3), 0.0)
+
+
+def test_simulate_stratified_accuracy_equals_the_hand_written_multinomial_loop():
+    counts = np.array([[66, 0, 5, 4], [0, 55, 8, 12], [1, 0, 153, 11], [2, 1, 9, 313]], dtype=float)
+    area = np.array([200_000, 150_000, 3_200_000, 6_450_000], dtype=float)
+    sim = simulate_stratified_accuracy(counts, area, n_replicates=300, seed=5)
+    # The same draws by hand (the loop the area-accuracy chapter used to hold).
+    rng = np.random.default_rng(5)
+    q = counts / counts.sum(axis=1, keepdims=True)
+    sizes = counts.sum(axis=1)
+    draws = np.stack([rng.multinomial(int(n), q[i], size=300) for i, n in enumerate(sizes)], axis=1)
+    n = draws.sum(axis=-1, keepdims=True)
+    p = area / area.sum()
+    est = (p[:, None] * draws / n).sum(axis=-2)
+    se = np.sqrt((p[:, None] ** 2 * (draws / n) * (1 - draws / n) / (n - 1)).sum(axis=-2))
+    truth = (p[:, None] * q).sum(axis=0)
+    hand = (np.abs(est - truth) <= 1.959963984540054 * se).mean(axis=0)
+    assert sim.coverage["area"].estimates.to_numpy() == pytest.approx(hand)
+
+
+def test_simulate_fay_herriot_coverage_is_near_nominal_for_known_model():
+    from statmethods.area import fay_herriot, simulate_fay_herriot
+
+    rng = np.random.default_rng(2)
+    m = 40
+    x = rng.normal(size=m)
+    d = rng.uniform(0.5, 1.5, m)
+    df = pd.DataFrame({"y": 1 + x + rng.normal(0, 1, m) + rng.normal(0, np.sqrt(d)), "x": x, "D": d})
+    fit = fay_herriot("y ~ x", df, "D")
+    sim = simulate_fay_herriot(fit, df, "D", n_replicates=60, seed=3)
+    # Direct intervals are exact under the model: nominal within Monte Carlo error.
+    assert abs(sim.estimates["direct"] - 0.95) < 4 * sim.se["direct"] + 0.005
+    assert 0.85 < sim.estimates["eblup"] < 1.0
+    assert sim.table()["mean interval length"].iloc[0] < sim.table()["mean interval length"].iloc[1]
+
+
+def test_simulate_regression_estimator_is_unbiased_and_beats_direct_on_a_linear_frame():
+    from statmethods.area import simulate_regression_estimator
+
+    rng = np.random.default_rng(4)
+    s = pd.DataFrame({"h": np.repeat(["a", "b", "c"], 8), "x": rng.uniform(0, 10, 24)})
+    s["y"] = 3 * s["x"] + rng.normal(0, 2, 24)
+    pop = pd.DataFrame({"N": [200, 300, 250], "x": [5.0, 4.0, 6.0]}, index=["a", "b", "c"])
+    sim = simulate_regression_estimator(s, "y", "x", pop, strata="h", n_replicates=150, seed=9)
+    t = sim.table()
+    assert abs(t.loc["regression", "relative_bias_pct"]) < 2
+    assert t.loc["regression", "true_se"] < t.loc["direct", "true_se"]

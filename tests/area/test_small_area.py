@@ -207,18 +207,6 @@ def test_bhf_rejects_missing_covariate_means_and_small_populations(corn):
                               pm.assign(**{"I(2 * CornPix)": 2 * pm["CornPix"]}))
 
 
-def test_chapter_parameter_check_names_the_bad_parameter():
-    from statmethods.area.small_area import check_chapter_parameters
-
-    ok = {"fh_formula": "yi ~ C(MajorArea)", "bhf_responses": ["CornHec"], "bhf_covariates": ["CornPix"],
-          "drop_rows": [], "confidence": 0.9, "n_replicates": 50}
-    check_chapter_parameters(ok)
-    with pytest.raises(ValueError, match="fh_formula"):
-        check_chapter_parameters(ok | {"fh_formula": "SD ~ 1"})
-    with pytest.raises(ValueError, match="bhf_responses"):
-        check_chapter_parameters(ok | {"bhf_responses": []})
-
-
 def test_bhf_unsampled_area_gets_synthetic_estimate_with_sigma2v_in_mse(corn):
     cs, pm = corn
     extra = pd.concat([pm, pd.DataFrame({"CornPix": [300.0], "SoyBeansPix": [200.0]}, index=[99])])

@@ -2,7 +2,8 @@
 
 - :mod:`.accuracy`: good-practice accuracy assessment and stratified area estimation;
 - :mod:`.design`: sample size and allocation of a map-stratified reference sample;
-- :mod:`.simulation`: repeated sampling from a known-truth map (bias and coverage);
+- :mod:`.simulation`: repeated sampling from a known truth: bias and interval coverage, one
+  simulator per estimator, and :func:`interval_coverage` for any estimator;
 - :mod:`.landcover`: land-cover classification with spatially separated folds (imports torch,
   so its names are loaded on first use);
 - :mod:`.regression`: the regression estimator on an area frame with a satellite auxiliary;
@@ -14,20 +15,29 @@ from typing import Any
 
 from .accuracy import (
     AccuracyAssessment,
+    StratifiedAreaResult,
     counts_from_samples,
     stratified_area_estimate,
     stratified_estimates_batch,
 )
 from .design import allocate_sample, sample_size_overall_accuracy
-from .regression import RegressionEstimate, regression_estimator
+from .regression import RegressionEstimate, RegressionResult, regression_estimator
 from .simulation import (
+    AccuracySimulation,
     CoverageSimulation,
+    FayHerriotSimulation,
+    IntervalCoverage,
+    RegressionSimulation,
     cap_allocation,
     coverage_simulation,
     coverage_simulation_loop,
     draw_stratified_sample,
+    interval_coverage,
     population_confusion,
+    simulate_fay_herriot,
+    simulate_regression_estimator,
     simulate_sample_counts,
+    simulate_stratified_accuracy,
 )
 from .small_area import BatteseHarterFullerResult, FayHerriotResult, battese_harter_fuller, fay_herriot
 
@@ -48,10 +58,16 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AccuracyAssessment",
+    "AccuracySimulation",
     "BatteseHarterFullerResult",
     "CoverageSimulation",
     "FayHerriotResult",
+    "FayHerriotSimulation",
+    "IntervalCoverage",
     "RegressionEstimate",
+    "RegressionResult",
+    "RegressionSimulation",
+    "StratifiedAreaResult",
     "allocate_sample",
     "battese_harter_fuller",
     "cap_allocation",
@@ -60,10 +76,14 @@ __all__ = [
     "coverage_simulation_loop",
     "draw_stratified_sample",
     "fay_herriot",
+    "interval_coverage",
     "population_confusion",
     "regression_estimator",
     "sample_size_overall_accuracy",
+    "simulate_fay_herriot",
+    "simulate_regression_estimator",
     "simulate_sample_counts",
+    "simulate_stratified_accuracy",
     "stratified_area_estimate",
     "stratified_estimates_batch",
     *_LAZY,

@@ -19,13 +19,11 @@ from .._summary import Summary
 
 __all__ = [
     "AccuracyAssessment",
-    "check_chapter_parameters",
+    "StratifiedAreaResult",
     "counts_from_samples",
     "stratified_area_estimate",
     "stratified_estimates_batch",
 ]
-
-
 
 
 def _validate(sample_counts: Any, map_area: Any, class_names: Sequence[str] | None,
@@ -132,11 +130,14 @@ def stratified_estimates_batch(counts: np.ndarray, weights: np.ndarray) -> dict[
 
 
 @dataclass(frozen=True)
-class AccuracyAssessment:
-    """Result of :func:`stratified_area_estimate`.
+class StratifiedAreaResult:
+    """Result of :func:`stratified_area_estimate` (also known as ``AccuracyAssessment``).
 
-    Standard errors are in the ``*_se`` attributes; ``*_ci`` are half-widths of the
-    ``confidence`` intervals (normal approximation, ``z * se``).
+    ``estimates`` and ``se`` are the error-adjusted areas and their standard errors; the
+    accuracies are in ``users_accuracy``, ``producers_accuracy``, ``overall_accuracy`` with
+    their ``*_se``. ``*_ci`` are half-widths of the ``confidence`` intervals (normal
+    approximation, ``z * se``). ``batch`` holds the raw arrays of
+    :func:`stratified_estimates_batch`.
     """
 
     class_names: list[str]
@@ -145,7 +146,17 @@ class AccuracyAssessment:
     pixel_area: float
     confidence: float
     z: float
-    estimates: dict[str, np.ndarray]
+    batch: dict[str, np.ndarray]
+
+    @property
+    def estimates(self) -> pd.Series:
+        """Error-adjusted area of each reference class (the same as :attr:`area`)."""
+        return self.area
+
+    @property
+    def se(self) -> pd.Series:
+        """Standard error of each area (the same as :attr:`area_se`)."""
+        return self.area_se
 
     @property
     def n(self) -> int:
@@ -163,12 +174,12 @@ class AccuracyAssessment:
         return self.map_area_px / self.map_area_px.sum()
 
     def _get(self, key: str) -> pd.Series:
-        return pd.Series(self.estimates[key], index=self.class_names, name=key)
+        return pd.Series(self.batch[key], index=self.class_names, name=key)
 
     @property
     def proportions(self) -> pd.DataFrame:
         """Estimated area proportions ``p_ij`` (rows map, columns reference), as Table 9."""
-        return pd.DataFrame(self.estimates["p"], index=self.class_names, columns=self.class_names)
+        return pd.DataFrame(self.batch["p"], index=self.class_names, columns=self.class_names)
 
     @property
     def area_proportion(self) -> pd.Series:
@@ -214,20 +225,29 @@ class AccuracyAssessment:
 
     @property
     def overall_accuracy(self) -> float:
-        return float(self.estimates["overall"])
+        return float(self.batch["overall"])
 
     @property
     def overall_accuracy_se(self) -> float:
-        return float(self.estimates["overall_se"])
+        return float(self.batch["overall_se"])
 
-    def conf_int(self, what: str = "area") -> pd.DataFrame:
-        """Lower and upper confidence limits for ``area``, ``users`` or ``producers``."""
+    def conf_int(self, confidence: float | str | None = None, what: str = "area") -> pd.DataFrame:
+        """Lower and upper confidence limits for ``area``, ``users`` or ``producers``.
+
+        ``confidence`` defaults to the level of the estimate. (For older code, a first
+        argument ``"area"``, ``"users"`` or ``"producers"`` is read as ``what``.)
+        """
+        if isinstance(confidence, str):
+            confidence, what = None, confidence
+        if what not in ("area", "users", "producers"):
+            raise ValueError(f"what must be 'area', 'users' or 'producers', got {what!r}")
+        z = self.z if confidence is None else z_quantile(confidence)
         est, se = {
             "area": (self.area, self.area_se),
             "users": (self.users_accuracy, self.users_se),
             "producers": (self.producers_accuracy, self.producers_se),
         }[what]
-        return pd.DataFrame({"lower": est - self.z * se, "upper": est + self.z * se})
+        return pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
 
     def table(self) -> pd.DataFrame:
         """One row per class: the columns of the chapter's ``area_estimates.csv``."""
@@ -273,7 +293,7 @@ def stratified_area_estimate(
     *,
     pixel_area: float = 0.09,
     confidence: float = 0.95,
-) -> AccuracyAssessment:
+) -> StratifiedAreaResult:
     """Stratified estimators of area and accuracy from a map-stratified reference sample.
 
     Parameters
@@ -291,7 +311,7 @@ def stratified_area_estimate(
 
     Returns
     -------
-    AccuracyAssessment
+    StratifiedAreaResult
 
     Raises
     ------
@@ -312,27 +332,31 @@ def stratified_area_estimate(
     z = z_quantile(confidence)
     counts, area, names = _validate(sample_counts, map_area, class_names, pixel_area)
     est = stratified_estimates_batch(counts, area / area.sum())
-    return AccuracyAssessment(names, counts, area, float(pixel_area), float(confidence), z, est)
+    return StratifiedAreaResult(names, counts, area, float(pixel_area), float(confidence), z, est)
+
+
+AccuracyAssessment = StratifiedAreaResult
+"""The former name of :class:`StratifiedAreaResult`, kept for existing code."""
 
 
 def counts_from_samples(map_class: Sequence, reference_class: Sequence,
                         classes: Sequence) -> pd.DataFrame:
-    """Cross-tabulate sample units into a (map x reference) count matrix over ``classes``."""
-    m = pd.Categorical(list(map_class), categories=list(classes))
-    r = pd.Categorical(list(reference_class), categories=list(classes))
-    if m.isna().any() or r.isna().any():
-        raise ValueError("map_class and reference_class may only contain values listed in classes")
+    """Cross-tabulate sample units into a (map x reference) count matrix over ``classes``.
+
+    Examples
+    --------
+    >>> counts_from_samples(["a", "a", "b"], ["a", "b", "b"], ["a", "b"]).to_numpy().tolist()
+    [[1, 1], [0, 1]]
+    """
+    classes = list(classes)
+    m = pd.Categorical(list(map_class), categories=classes)
+    r = pd.Categorical(list(reference_class), categories=classes)
+    for what, values, cat in (("map_class", map_class, m), ("reference_class", reference_class, r)):
+        if cat.isna().any():
+            bad = sorted({str(v) for v, missing in zip(values, cat.isna(), strict=True) if missing})[:5]
+            raise ValueError(f"{what} holds value(s) {bad} that are not in classes {classes}; "
+                             "add them to the classes or recode them")
     tab = pd.crosstab(m, r, dropna=False).reindex(index=classes, columns=classes, fill_value=0)
     tab.index.name, tab.columns.name = "map", "reference"
     return tab
 
-
-def check_chapter_parameters(params: dict[str, Any]) -> None:
-    """Validate the ``area-accuracy`` chapter's parameters before it runs."""
-    z_quantile(params["confidence"])
-    try:
-        _validate(params["sample_counts"], params["map_area"], params["class_names"],
-                  params["pixel_area_ha"])
-    except ValueError as exc:
-        msg = str(exc).replace("pixel_area must", "pixel_area_ha must")
-        raise ValueError(msg) from exc

@@ -24,16 +24,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 
+from .._stats import z_quantile
 from .._summary import Summary
 
-__all__ = ["RegressionEstimate", "regression_estimator"]
+__all__ = ["RegressionEstimate", "RegressionResult", "regression_estimator"]
 
 
 @dataclass(frozen=True)
-class RegressionEstimate:
-    """Result of :func:`regression_estimator`.
+class RegressionResult:
+    """Result of :func:`regression_estimator` (also known as ``RegressionEstimate``).
+
+    ``estimates`` and ``se`` are the regression estimates of the totals and their standard
+    errors, one per response.
 
     ``table_`` has one row per response variable with the direct expansion and regression
     estimates of the population total, their standard errors, ``r2`` and the relative
@@ -50,6 +53,16 @@ class RegressionEstimate:
     z: float
     auxiliaries: list[str]
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def estimates(self) -> pd.Series:
+        """Regression estimate of each response's population total (the same as :attr:`total`)."""
+        return self.total
+
+    @property
+    def se(self) -> pd.Series:
+        """Standard error of each regression estimate (the same as :attr:`total_se`)."""
+        return self.total_se
 
     @property
     def total(self) -> pd.Series:
@@ -74,13 +87,17 @@ class RegressionEstimate:
         """``v(direct) / v(regression)``, both estimated from the same sample."""
         return self.table_["re_observed"]
 
-    def conf_int(self, estimator: str = "regression") -> pd.DataFrame:
-        """Normal intervals for the totals of the ``"regression"`` or ``"direct"`` estimator."""
+    def conf_int(self, confidence: float | None = None, estimator: str = "regression") -> pd.DataFrame:
+        """Normal intervals for the totals of the ``"regression"`` or ``"direct"`` estimator.
+
+        ``confidence`` defaults to the level the estimator was called with.
+        """
         if estimator not in ("regression", "direct"):
             raise ValueError("estimator must be 'regression' or 'direct'")
+        z = self.z if confidence is None else z_quantile(confidence)
         key = "reg" if estimator == "regression" else "direct"
         est, se = self.table_[f"{key}_total"], self.table_[f"{key}_se"]
-        return pd.DataFrame({"lower": est - self.z * se, "upper": est + self.z * se})
+        return pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
 
     def table(self) -> pd.DataFrame:
         """One row per response: both estimates, SEs, CVs, intervals, r² and efficiency."""
@@ -139,7 +156,7 @@ def regression_estimator(
     size: str = "N",
     collapse_singletons: bool = False,
     confidence: float = 0.95,
-) -> RegressionEstimate:
+) -> RegressionResult:
     """Design-based regression and direct expansion estimators of population totals.
 
     Parameters
@@ -168,7 +185,7 @@ def regression_estimator(
 
     Returns
     -------
-    RegressionEstimate
+    RegressionResult
 
     Raises
     ------
@@ -184,9 +201,7 @@ def regression_estimator(
     >>> round(float(r.total.iloc[0]), 1)
     490.0
     """
-    if not (isinstance(confidence, int | float) and 0 < confidence < 1):
-        raise ValueError(f"confidence must be strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = z_quantile(confidence)
     if not isinstance(data, pd.DataFrame) or not isinstance(population, pd.DataFrame):
         raise ValueError("data and population must be pandas DataFrames")
     ys, xs = _as_list(y, "y"), _as_list(x, "x")
@@ -319,35 +334,12 @@ def regression_estimator(
                      "one stratum for the variance (conservative).")
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "response"
-    return RegressionEstimate(
+    return RegressionResult(
         table_=table, coefficients=pd.DataFrame(coefs).T, strata_=per_stratum, population_size=total_n,
         sample_size=int(len(data)), confidence=float(confidence), z=z, auxiliaries=xs, notes=notes,
     )
 
 
-_CORNSOY_Y = ("CornHec", "SoyBeansHec")
-_CORNSOY_X = ("CornPix", "SoyBeansPix")
 
-
-def _check_cornsoy_choice(params: dict, key: str, allowed: Sequence[str]) -> None:
-    value = params[key]
-    if not value or any(v not in allowed for v in value):
-        raise ValueError(f"{key} must be a non-empty list drawn from {list(allowed)}, got {value!r}")
-
-
-def _check_drop_rows(params: dict) -> None:
-    rows = params["drop_rows"]
-    if any(not isinstance(r, int) or isinstance(r, bool) or not 1 <= r <= 37 for r in rows):
-        raise ValueError(f"drop_rows must list row numbers of cornsoybean between 1 and 37, got {rows!r}")
-
-
-def check_chapter_parameters(params: dict) -> None:
-    """Validate the ``area-regression-estimator`` chapter's parameters before it runs."""
-    _check_cornsoy_choice(params, "responses", _CORNSOY_Y)
-    _check_cornsoy_choice(params, "auxiliaries", _CORNSOY_X)
-    _check_drop_rows(params)
-    c = params["confidence"]
-    if not 0 < c < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1, got {c!r}")
-    if params["n_replicates"] < 10:
-        raise ValueError("n_replicates must be at least 10 for a meaningful coverage check")
+RegressionEstimate = RegressionResult
+"""The former name of :class:`RegressionResult`, kept for existing code."""

@@ -37,8 +37,6 @@ __all__ = [
 ]
 
 
-
-
 def _design(formula: str, data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str], str]:
     """Response and design matrix from a formula, through statsmodels' formula machinery."""
     if not isinstance(data, pd.DataFrame):
@@ -109,6 +107,16 @@ class FayHerriotResult:
         return np.sqrt(self.mse).rename("rmse")
 
     @property
+    def estimates(self) -> pd.Series:
+        """The EBLUP of each area (the same as :attr:`eblup`)."""
+        return self.eblup
+
+    @property
+    def se(self) -> pd.Series:
+        """Root MSE of each EBLUP (the same as :attr:`rmse`)."""
+        return self.rmse
+
+    @property
     def aic(self) -> float:
         """AIC as in ``sae::eblupFH``: ``-2 loglike + 2 (p + 1)``."""
         return -2 * self.loglike + 2 * (self.n_params + 1)
@@ -129,12 +137,16 @@ class FayHerriotResult:
         """Predicted area effects ``gamma_d (y_d - x_d' beta)``."""
         return (self.gamma * (self.direct - self.synthetic)).rename("random_effect")
 
-    def conf_int(self) -> pd.DataFrame:
-        """Normal intervals ``eblup ± z sqrt(mse)`` and, for comparison, for the direct estimates."""
+    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
+        """Normal intervals ``eblup ± z sqrt(mse)`` and, for comparison, for the direct estimates.
+
+        ``confidence`` defaults to the level of the fit.
+        """
+        z = self.z if confidence is None else z_quantile(confidence)
         se_d = np.sqrt(self.sampling_variance)
         return pd.DataFrame({
-            "lower": self.eblup - self.z * self.rmse, "upper": self.eblup + self.z * self.rmse,
-            "direct_lower": self.direct - self.z * se_d, "direct_upper": self.direct + self.z * se_d,
+            "lower": self.eblup - z * self.rmse, "upper": self.eblup + z * self.rmse,
+            "direct_lower": self.direct - z * se_d, "direct_upper": self.direct + z * se_d,
         })
 
     def table(self) -> pd.DataFrame:
@@ -374,6 +386,16 @@ class BatteseHarterFullerResult:
         return np.sqrt(self.table_["mse"]).rename("rmse")
 
     @property
+    def estimates(self) -> pd.Series:
+        """The EBLUP of each area's mean (the same as :attr:`eblup`)."""
+        return self.eblup
+
+    @property
+    def se(self) -> pd.Series:
+        """Root MSE of each EBLUP (the same as :attr:`rmse`)."""
+        return self.rmse
+
+    @property
     def random_effects(self) -> pd.Series:
         """Predicted area effects ``v_i = gamma_i (ybar_i - xbar_i' beta)`` (0 for unsampled areas)."""
         return self.table_["random_effect"]
@@ -383,10 +405,10 @@ class BatteseHarterFullerResult:
         """``s2v / (s2v + s2e)``: the share of unit-level variance that is between areas."""
         return self.sigma2_v / (self.sigma2_v + self.sigma2_e)
 
-    def conf_int(self) -> pd.DataFrame:
-        """Normal intervals ``eblup ± z sqrt(mse)``."""
-        return pd.DataFrame({"lower": self.eblup - self.z * self.rmse,
-                             "upper": self.eblup + self.z * self.rmse})
+    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
+        """Normal intervals ``eblup ± z sqrt(mse)``; ``confidence`` defaults to the fit's level."""
+        z = self.z if confidence is None else z_quantile(confidence)
+        return pd.DataFrame({"lower": self.eblup - z * self.rmse, "upper": self.eblup + z * self.rmse})
 
     def table(self) -> pd.DataFrame:
         """One row per area: sample size, direct (sample mean), synthetic, EBLUP, root MSE, gamma."""
@@ -618,19 +640,3 @@ def battese_harter_fuller(
         lr_stat=lr, lr_pvalue=lr_p, unit_residuals=unit_resid, confidence=float(confidence), z=z,
         formula=formula, finite_population=big_n is not None, notes=notes,
     )
-
-
-
-def check_chapter_parameters(params: dict) -> None:
-    """Validate the ``area-small-area`` chapter's parameters before it runs."""
-    from .regression import _CORNSOY_X, _CORNSOY_Y, _check_cornsoy_choice, _check_drop_rows
-
-    formula = params["fh_formula"]
-    if not isinstance(formula, str) or formula.replace(" ", "").split("~")[0] != "yi":
-        raise ValueError(f"fh_formula must model the milk direct estimates, 'yi ~ ...', got {formula!r}")
-    _check_cornsoy_choice(params, "bhf_responses", _CORNSOY_Y)
-    _check_cornsoy_choice(params, "bhf_covariates", _CORNSOY_X)
-    _check_drop_rows(params)
-    z_quantile(params["confidence"])
-    if params["n_replicates"] < 10:
-        raise ValueError("n_replicates must be at least 10 for a meaningful coverage check")
