@@ -12,11 +12,15 @@ from statmethods.area import (
     stratified_area_estimate,
     stratified_estimates_batch,
 )
+from statmethods.data.reference import reference
 
-# Olofsson et al. (2014), Remote Sensing of Environment 148, Table 8 and p. 54.
-COUNTS_2014 = [[66, 0, 5, 4], [0, 55, 8, 12], [1, 0, 153, 11], [2, 1, 9, 313]]
-AREA_2014 = [200_000, 150_000, 3_200_000, 6_450_000]
-NAMES_2014 = ["Deforestation", "Forest gain", "Stable forest", "Stable non-forest"]
+# Olofsson et al. (2014), Remote Sensing of Environment 148, Table 8 and p. 54; (2013) Example 1.
+OLOFSSON = reference("olofsson")
+PUB = OLOFSSON["olofsson2014"]
+COUNTS_2014 = PUB["sample_counts"]
+AREA_2014 = PUB["map_area_px"]
+NAMES_2014 = PUB["class_names"]
+EX_2013 = OLOFSSON["olofsson2013_example1"]
 
 
 @pytest.fixture(scope="module")
@@ -26,26 +30,26 @@ def olofsson2014():
 
 def test_stratified_area_matches_olofsson_2014_section_5(olofsson2014):
     # Published: 21,158 ± 6,158; 11,686 ± 3,756; 285,770 ± 15,510; 581,386 ± 16,282 ha.
-    np.testing.assert_allclose(olofsson2014.area.round(0), [21158, 11686, 285770, 581386])
+    np.testing.assert_allclose(olofsson2014.area.round(0), PUB["area_ha"])
     # The paper used z = 1.96 (we use the exact quantile), so allow one hectare.
-    np.testing.assert_allclose(olofsson2014.area_ci, [6158, 3756, 15510, 16282], atol=1.0)
-    with_196 = 1.96 * olofsson2014.area_se
-    np.testing.assert_allclose(with_196.round(0), [6158, 3756, 15510, 16282])
+    np.testing.assert_allclose(olofsson2014.area_ci, PUB["area_ci_ha"], atol=1.0)
+    with_196 = PUB["z_used"] * olofsson2014.area_se
+    np.testing.assert_allclose(with_196.round(0), PUB["area_ci_ha"])
 
 
 def test_accuracies_match_olofsson_2014_at_published_precision(olofsson2014):
-    np.testing.assert_allclose(olofsson2014.users_accuracy.round(2), [0.88, 0.73, 0.93, 0.96])
-    np.testing.assert_allclose((olofsson2014.z * olofsson2014.users_se).round(2), [0.07, 0.10, 0.04, 0.02])
-    np.testing.assert_allclose(olofsson2014.producers_accuracy.round(2), [0.75, 0.85, 0.93, 0.96])
-    assert round(olofsson2014.overall_accuracy, 2) == 0.95
-    assert round(olofsson2014.z * olofsson2014.overall_accuracy_se, 2) == 0.02
+    np.testing.assert_allclose(olofsson2014.users_accuracy.round(2), PUB["users_accuracy"])
+    np.testing.assert_allclose((olofsson2014.z * olofsson2014.users_se).round(2), PUB["users_ci"])
+    np.testing.assert_allclose(olofsson2014.producers_accuracy.round(2), PUB["producers_accuracy"])
+    assert round(olofsson2014.overall_accuracy, 2) == PUB["overall_accuracy"]
+    assert round(olofsson2014.z * olofsson2014.overall_accuracy_se, 2) == PUB["overall_accuracy_ci"]
 
 
 def test_estimated_proportions_match_olofsson_2014_table_9(olofsson2014):
     # Table 9, first row and diagonal (area proportions, 4 decimals).
     p = olofsson2014.proportions.to_numpy()
-    np.testing.assert_allclose(p[0].round(4), [0.0176, 0.0000, 0.0013, 0.0011])
-    np.testing.assert_allclose(np.diag(p).round(4), [0.0176, 0.0110, 0.2967, 0.6212])
+    np.testing.assert_allclose(p[0].round(4), PUB["proportions_first_row"])
+    np.testing.assert_allclose(np.diag(p).round(4), PUB["proportions_diagonal"])
 
 
 def _independent(counts, npix):
@@ -80,7 +84,7 @@ def _independent(counts, npix):
     [
         (COUNTS_2014, AREA_2014),
         # Olofsson et al. (2013), Example 1.
-        ([[97, 0, 3], [3, 279, 18], [2, 1, 97]], [22353, 1122543, 610228]),
+        (EX_2013["sample_counts"], EX_2013["map_area_px"]),
         # A hand-made 2-class cropland map.
         ([[92, 8], [6, 194]], [120000, 880000]),
     ],
@@ -130,7 +134,9 @@ def test_area_interval_covers_at_nominal_rate_for_common_classes():
 
 
 def test_sample_size_matches_olofsson_2014_example():
-    assert sample_size_overall_accuracy([0.02, 0.015, 0.32, 0.645], [0.7, 0.6, 0.9, 0.95], 0.01) == 641
+    w = np.array(AREA_2014) / sum(AREA_2014)
+    n = sample_size_overall_accuracy(w, PUB["anticipated_users_accuracy"], PUB["target_se"])
+    assert n == PUB["sample_size"] == 641
 
 
 def test_allocation_sums_to_n_and_respects_floor():
@@ -147,6 +153,20 @@ def test_allocation_sums_to_n_and_respects_floor():
 def test_counts_from_samples_crosstabs_in_class_order():
     t = counts_from_samples(["a", "a", "b"], ["a", "b", "b"], ["b", "a"])
     assert t.to_numpy().tolist() == [[1, 0], [1, 1]]
+
+
+def test_counts_from_samples_names_a_class_outside_the_legend():
+    with pytest.raises(ValueError, match=r"reference_class holds value\(s\) \['c'\]"):
+        counts_from_samples(["a", "b"], ["a", "c"], ["a", "b"])
+
+
+def test_result_protocol_estimates_se_and_conf_int_at_another_level(olofsson2014):
+    assert olofsson2014.estimates.equals(olofsson2014.area)
+    assert olofsson2014.se.equals(olofsson2014.area_se)
+    ci90 = olofsson2014.conf_int(0.90)
+    half = (ci90["upper"] - ci90["lower"]) / 2
+    np.testing.assert_allclose(half, 1.6448536269514722 * olofsson2014.area_se)
+    assert olofsson2014.conf_int("users").equals(olofsson2014.conf_int(what="users"))
 
 
 @pytest.mark.parametrize(
