@@ -1,0 +1,98 @@
+"""Checks for ``area-small-area``, run before the kernel starts.
+
+Fay–Herriot: ``fh_file`` (one row per area), ``fh_formula`` and the sampling-error column
+``fh_vardir_column``. Battese–Harter–Fuller: the unit-level file ``bhf_file``, its file of
+area means of the covariates ``bhf_means_file``, and their column names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ... import io
+from . import choice, fail, positive_int
+from .area_regression_estimator import column_list, confidence, sample_and_strata
+
+_IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w)(?!\s*[(.])")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def formula_columns(formula: str) -> tuple[list[str], list[str]]:
+    """Column names on each side of a statsmodels formula (functions such as ``C``, ``np.log`` left out).
+
+    Examples
+    --------
+    >>> formula_columns("yi ~ C(MajorArea) + np.log(x) + I(z ** 2)")
+    (['yi'], ['MajorArea', 'x', 'z'])
+    """
+    lhs, _, rhs = formula.partition("~")
+
+    def names(side: str) -> list[str]:
+        return list(dict.fromkeys(_IDENT.findall(_QUOTED.sub("", side))))
+
+    return names(lhs), names(rhs)
+
+
+def _fay_herriot(params: dict[str, Any]) -> None:
+    formula = params["fh_formula"]
+    if not isinstance(formula, str) or formula.count("~") != 1:
+        fail("fh_formula", f"must be one formula 'response ~ covariates', got {formula!r}",
+             "write e.g. 'yi ~ C(MajorArea)' (quote it on the command line)")
+    lhs, rhs = formula_columns(formula)
+    if len(lhs) != 1:
+        fail("fh_formula", f"must have one response column left of '~', got {formula!r}",
+             "write e.g. 'yi ~ C(MajorArea)'")
+    vcol, acol = params["fh_vardir_column"], params["fh_area_column"]
+    choice(params, "fh_vardir_kind", ["se", "variance"])
+    head = io.read_table(params["fh_file"], "fh_file", encoding=params["encoding"])
+    where = io.resolve(params["fh_file"], "fh_file", log=False)
+    cols = list(head.columns)
+    missing = [c for c in lhs + rhs if c not in cols]
+    if missing:
+        fail("fh_formula", f"{formula!r} names column(s) {', '.join(map(repr, missing))} that fh_file "
+             f"({where}) does not have; it has {', '.join(map(repr, cols))}",
+             "use the file's column names in the formula, or rename the columns of the file")
+    df = io.read_table(params["fh_file"], "fh_file", required=[vcol] + ([acol] if acol else []),
+                       numeric=[lhs[0], vcol], nonnegative=[vcol], encoding=params["encoding"], min_rows=3)
+    for c in lhs + rhs + [vcol]:
+        if df[c].isna().any():
+            line = int(df[c].isna().to_numpy().nonzero()[0][0]) + 2
+            fail("fh_file", f"({where}) has a missing value in {c!r} on line {line}",
+                 "drop or impute the area, or leave the column out of the formula")
+    zero = df[vcol].astype(float) <= 0
+    if zero.any():
+        fail("fh_vardir_column", f"({vcol!r} in {where}) is 0 for {int(zero.sum())} area(s) (first on line "
+             f"{int(zero.to_numpy().nonzero()[0][0]) + 2}); a sampling variance must be positive",
+             "drop or smooth the areas whose direct variance could not be estimated")
+    if acol and df[acol].duplicated().any():
+        fail("fh_area_column", f"({acol!r} in {where}) lists an area more than once",
+             "give one row per area")
+
+
+def _battese_harter_fuller(params: dict[str, Any]) -> None:
+    responses = column_list(params, "bhf_responses")
+    covariates = column_list(params, "bhf_covariates")
+    both = sorted(set(responses) & set(covariates))
+    if both:
+        fail("bhf_responses", f"and 'bhf_covariates' share column(s) {both}",
+             "a column is either a response or a covariate")
+    _, _, n_h, _ = sample_and_strata(
+        params, sample_file="bhf_file", stratum_column="bhf_area_column", columns=responses + covariates,
+        strata_file="bhf_means_file", strata_column="bhf_means_area_column", mean_columns="bhf_mean_columns",
+        size_column="bhf_size_column", auxiliaries=covariates, name_column="bhf_name_column")
+    if len(n_h) < 3:
+        fail("bhf_file", f"has sample units in {len(n_h)} area(s); the nested-error model needs at least 3",
+             "give sample units from more areas")
+    if max(n_h.values()) < 2:
+        fail("bhf_file", "has no area with 2 or more sample units, so the between- and within-area "
+             "variances cannot be separated", "give some areas at least 2 sample units")
+
+
+def check(params: dict[str, Any]) -> None:
+    """Refuse bad levels, formulas, columns, variances, rows and areas before the kernel starts."""
+    confidence(params)
+    positive_int(params, "n_replicates", minimum=10)
+    io.decode(b"", "", "encoding", params["encoding"])
+    _fay_herriot(params)
+    _battese_harter_fuller(params)
