@@ -25,6 +25,7 @@ $(VENV)/.installed: pyproject.toml
 ## (`make book CHAPTERS="area-accuracy area-small-area"` re-executes only those); prints each chapter's time
 book: venv
 	$(BIN)/statmethods data docs --output book/datasets.md
+	$(BIN)/python -m statmethods.perf --output book/performance.md
 	@ids="$(CHAPTERS)"; [ -n "$$ids" ] || ids=$$($(BIN)/statmethods list | grep -v '^[[:space:]]' | cut -d' ' -f1); \
 	start=$$(date +%s); times=""; \
 	for id in $$ids; do \
