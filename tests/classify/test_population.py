@@ -1,0 +1,127 @@
+"""Population from imagery: metrics, calibration, blocked folds, ridge penalty, baselines and the result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from statmethods.classify.population import (
+    PopulationMetricsResult,
+    PopulationModel,
+    RidgeCVRegressor,
+    blocked_cv_folds,
+    calibrate_to_total,
+    evaluate_blocked_cv,
+    evaluate_out_of_city,
+    population_metrics,
+    spatial_blocks,
+)
+
+
+def test_metrics_match_sklearn_r2_and_the_total_error():
+    from sklearn.metrics import r2_score
+
+    rng = np.random.default_rng(0)
+    pop = rng.integers(0, 5000, 50).astype(float)
+    pred = np.log1p(pop) + rng.normal(0, 0.5, 50)
+    m = population_metrics(pop, pred, area_km2=1.0)
+    counts = np.maximum(np.expm1(pred), 0)
+    assert m["r2_log_density"] == pytest.approx(r2_score(np.log1p(pop), pred))
+    assert m["r2_count"] == pytest.approx(r2_score(pop, counts))
+    assert m["total_error_pct"] == pytest.approx(100 * (counts.sum() / pop.sum() - 1))
+
+
+def test_density_uses_the_cell_area():
+    pop = np.array([0.0, 50.0, 200.0])
+    m = population_metrics(pop, np.log1p(pop / 0.5), area_km2=0.5)
+    assert m["r2_count"] == pytest.approx(1.0) and m["total_error_pct"] == pytest.approx(0.0)
+
+
+def test_calibration_hits_the_total_and_keeps_the_shares():
+    c = np.array([1.0, 2.0, 7.0])
+    out = calibrate_to_total(c, 50.0)
+    assert out.sum() == pytest.approx(50.0)
+    assert np.allclose(out / out.sum(), c / c.sum())
+    with pytest.raises(ValueError, match="add up to 0"):
+        calibrate_to_total(np.zeros(3), 10)
+
+
+def test_blocked_folds_keep_each_block_in_one_fold():
+    rng = np.random.default_rng(1)
+    x, y = rng.uniform(0, 20000, 300), rng.uniform(0, 20000, 300)
+    blocks = spatial_blocks(x, y, 4000)
+    folds = blocked_cv_folds(x, y, 4000, n_folds=5)
+    assert len(np.unique(blocks)) == 25
+    for b in np.unique(blocks):
+        assert len(np.unique(folds[blocks == b])) == 1
+    assert sorted(np.unique(folds)) == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="spatial block"):
+        blocked_cv_folds(x, y, 50000, n_folds=2)
+
+
+def test_ridge_penalty_is_the_one_with_the_lowest_cv_error_on_the_training_rows():
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import KFold
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(80, 30))
+    y = X[:, :3].sum(axis=1) + rng.normal(0, 1.0, 80)
+    alphas = (0.1, 1.0, 10.0, 100.0, 1000.0)
+    m = RidgeCVRegressor(alphas=alphas, cv=4, seed=5).fit(X, y)
+    mse = {}
+    for a in alphas:  # independent K-fold loop, scaler fitted inside each fold
+        errs = []
+        for tr, te in KFold(4, shuffle=True, random_state=5).split(X):
+            sc = StandardScaler().fit(X[tr])
+            fit = Ridge(alpha=a).fit(sc.transform(X[tr]), y[tr])
+            errs.append(((fit.predict(sc.transform(X[te])) - y[te]) ** 2).mean())
+        mse[a] = np.mean(errs)
+    assert m.alpha_ == min(mse, key=mse.get)
+    assert np.allclose(m.cv_mse_.to_numpy(), [mse[a] for a in alphas])
+
+
+def test_nightlights_baseline_is_least_squares_on_log_lights():
+    rng = np.random.default_rng(3)
+    nl = rng.uniform(0, 60, 40)
+    y = 1 + 1.3 * np.log1p(nl) + rng.normal(0, 0.3, 40)
+    A = np.column_stack([np.ones(40), np.log1p(nl)])
+    coef = np.linalg.lstsq(A, y, rcond=None)[0]
+    pred = PopulationModel("nightlights").fit(None, nl, y).predict(None, nl)
+    assert np.allclose(pred, A @ coef)
+
+
+def _city(n, seed):
+    rng = np.random.default_rng(seed)
+    nl = rng.uniform(0, 50, n)
+    pop = np.round(np.expm1(0.2 + 1.5 * np.log1p(nl) + rng.normal(0, 0.4, n)))
+    return {"images": None, "nightlights": nl, "population": pop, "area_km2": 1.0}
+
+
+def test_evaluations_give_one_row_per_model_and_seed_and_the_mean_model_scores_zero_in_city():
+    train, test = _city(120, 0), _city(90, 1)
+    out, preds = evaluate_out_of_city(["mean", "nightlights"], train, test, seeds=[0, 1])
+    assert len(out) == 4 and preds.shape == (90, 4)
+    assert (out.query("model == 'nightlights'")["r2_log_density"] > 0.7).all()
+    rng = np.random.default_rng(4)
+    folds = blocked_cv_folds(rng.uniform(0, 1e4, 120), rng.uniform(0, 1e4, 120), 2500, n_folds=4)
+    cv, _ = evaluate_blocked_cv(["mean", "nightlights"], train, folds, seeds=[0])
+    assert cv.loc[cv.model == "mean", "r2_log_density"].iloc[0] < 0.05
+
+
+def test_result_table_has_the_columns_of_the_result_file_and_no_spread_without_randomness():
+    train, test = _city(100, 5), _city(80, 6)
+    out, _ = evaluate_out_of_city(["mean", "nightlights"], train, test, seeds=[0, 1, 2])
+    res = PopulationMetricsResult(out)
+    cols = ["model", "evaluation", "r2_log_density", "r2_count", "total_error_pct"]
+    assert list(res.table().columns) == cols
+    assert (res.sd.to_numpy() == 0).all()
+    ci = res.conf_int()
+    assert (ci["r2_count_lower"] == ci["r2_count_upper"]).all()
+    fake = pd.DataFrame({"model": ["mosaiks"] * 3, "evaluation": ["out_of_city"] * 3, "seed": [0, 1, 2],
+                         "r2_log_density": [0.5, 0.6, 0.7], "r2_count": [0.1, 0.2, 0.3],
+                         "total_error_pct": [1.0, 2.0, 3.0]})
+    r = PopulationMetricsResult(fake)
+    assert r.se.loc[("mosaiks", "out_of_city"), "r2_log_density"] == pytest.approx(0.1 / np.sqrt(3))
+    assert "0.6 ± 0.1" in str(r.summary())
