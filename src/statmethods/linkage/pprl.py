@@ -153,7 +153,11 @@ def link_filters(filters_a: np.ndarray, filters_b: np.ndarray, ids_a: Sequence, 
     >>> link_filters(fa, fb, ["a1", "a2"], ["b1", "b2"], threshold=0.6).links[["id_l", "id_r"]].values.tolist()
     [['a1', 'b2'], ['a2', 'b1']]
     """
-    import anonlink
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # anonlink imports the deprecated pkg_resources
+        import anonlink
 
     if filters_a.shape[1] % 8:
         raise ValueError("filter size must be a multiple of 8 bits. Fix: use e.g. size=1024")

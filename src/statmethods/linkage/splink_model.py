@@ -203,3 +203,31 @@ def _set_u(linker: Any, model: dict[str, Any]) -> None:
         for lev, s in zip(levels, src):
             if not lev.is_null_level and s.get("u_probability") is not None:
                 lev.u_probability = s["u_probability"]
+
+
+COMPARISON_KINDS = ("exact", "levenshtein", "jaro_winkler")
+
+
+def splink_comparisons(spec: dict[str, str]) -> list[Any]:
+    """Splink comparisons from ``{column: kind}``, kind one of ``exact``, ``levenshtein``
+    (levels: exact, distance <= 1, <= 2), ``jaro_winkler`` (exact, >= 0.9, >= 0.7).
+
+    Examples
+    --------
+    >>> [c.col_expression.raw_sql_expression for c in splink_comparisons({"dob": "exact"})]
+    ['dob']
+    """
+    import splink.comparison_library as cl
+
+    out = []
+    for col, kind in spec.items():
+        if kind == "exact":
+            out.append(cl.ExactMatch(col))
+        elif kind == "levenshtein":
+            out.append(cl.LevenshteinAtThresholds(col, [1, 2]))
+        elif kind == "jaro_winkler":
+            out.append(cl.JaroWinklerAtThresholds(col, [0.9, 0.7]))
+        else:
+            raise ValueError(f"comparison on {col!r}: unknown kind {kind!r}. "
+                             f"Fix: use one of {', '.join(COMPARISON_KINDS)}")
+    return out
