@@ -192,6 +192,7 @@ def test_simulate_fay_herriot_coverage_is_near_nominal_for_known_model():
     assert abs(sim.estimates["direct"] - 0.95) < 4 * sim.se["direct"] + 0.005
     assert 0.85 < sim.estimates["eblup"] < 1.0
     assert sim.table()["mean interval length"].iloc[0] < sim.table()["mean interval length"].iloc[1]
+    assert sim.table()["coverage"].tolist() == sim.estimates.tolist()
 
 
 def test_simulate_regression_estimator_is_unbiased_and_beats_direct_on_a_linear_frame():

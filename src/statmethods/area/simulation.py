@@ -946,7 +946,7 @@ class FayHerriotSimulation:
     def table(self) -> pd.DataFrame:
         """Coverage, its MC SE and the mean interval length of the EBLUP and direct intervals."""
         return pd.DataFrame({
-            "coverage": self.estimates, "coverage_mcse": self.se,
+            "coverage": self.estimates.to_numpy(), "coverage_mcse": self.se.to_numpy(),
             "mean interval length": [float(self.eblup.table()["mean_length"].mean()),
                                      float(self.direct.table()["mean_length"].mean())],
         }, index=pd.Index(["EBLUP ± z·√mse", "direct ± z·SE"]))
