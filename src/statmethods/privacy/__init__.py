@@ -1,0 +1,44 @@
+"""Statistical disclosure control and differential privacy: risk, anonymisation, tables, DP."""
+
+from .anonymise import AnonymisationResult, LocalSuppressionResult, anonymise, local_suppression
+from .anonymity import AnonymityResult, anonymity_measures, equivalence_classes
+from .dp import DPRelease, dp_counts, dp_mean, dp_sum, gaussian_rho, integer_postprocess, simulate_counts
+from .hierarchy import Hierarchy, global_recode
+from .infoloss import discernibility, non_uniform_entropy
+from .risk import FrequencyResult, RiskResult, frequency_counts, individual_risk
+from .suppression import AuditResult, SuppressionResult, audit, secondary_suppression
+from .tables import RuleResult, Table, dominance_rule, frequency_rule, p_percent_rule
+
+__all__ = [
+    "AnonymisationResult",
+    "AnonymityResult",
+    "AuditResult",
+    "DPRelease",
+    "FrequencyResult",
+    "Hierarchy",
+    "LocalSuppressionResult",
+    "RiskResult",
+    "RuleResult",
+    "SuppressionResult",
+    "Table",
+    "anonymise",
+    "anonymity_measures",
+    "audit",
+    "discernibility",
+    "dominance_rule",
+    "dp_counts",
+    "dp_mean",
+    "dp_sum",
+    "equivalence_classes",
+    "frequency_counts",
+    "frequency_rule",
+    "gaussian_rho",
+    "global_recode",
+    "individual_risk",
+    "integer_postprocess",
+    "local_suppression",
+    "non_uniform_entropy",
+    "p_percent_rule",
+    "secondary_suppression",
+    "simulate_counts",
+]
