@@ -1,0 +1,51 @@
+"""Bad inputs for satellite-population-imagery."""
+
+from pathlib import Path
+
+from . import BadInput, write_csv
+
+LUBLIN = "so2sat-pop-sample/test/01486_22146_lublin"
+
+
+def _patch(path: Path, bands: int = 3, size: int = 100) -> None:
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with rasterio.open(path, "w", driver="GTiff", height=size, width=size, count=bands, dtype="uint16",
+                       crs="EPSG:32634", transform=from_origin(500000, 6000000, 10, 10)) as dst:
+        dst.write(np.full((bands, size, size), 500, dtype="uint16"))
+
+
+def _city(tmp: Path, bands=(3, 3, 3), cells: str | None = None, features: str | None = None) -> None:
+    for i, b in enumerate(bands):
+        _patch(tmp / "patches" / f"c{i}_rgb.tif", bands=b)
+    write_csv(tmp / "cells.csv", cells or "GRD_ID,POP\nc0,0\nc1,120\nc2,3400\n")
+    write_csv(tmp / "features.csv", features or "GRD_ID,VIIRS_MEAN\nc0,0.5\nc1,3.2\nc2,40.1\n")
+
+
+MY_CITY = {"test_dir": "{tmp}/patches", "test_cells_file": "{tmp}/cells.csv",
+           "test_features_file": "{tmp}/features.csv"}
+
+CASES = [
+    BadInput("mixed-band-counts", MY_CITY, "must share one band count",
+             files=lambda t: _city(t, bands=(3, 4, 3))),
+    BadInput("cell-id-without-patch", MY_CITY, "has no patch for 1 cell id(s)",
+             files=lambda t: _city(t, cells="GRD_ID,POP\nc0,0\nc1,120\nc2,3400\nc7,55\n",
+                                   features="GRD_ID,VIIRS_MEAN\nc0,0.5\nc1,3.2\nc2,40.1\nc7,1.0\n")),
+    BadInput("patch-without-cell-id", MY_CITY, "lacks 1 cell id(s) that have a patch",
+             files=lambda t: _city(t, cells="GRD_ID,POP\nc0,0\nc1,120\n")),
+    BadInput("csv-without-population-column", MY_CITY, "missing column(s) 'POP'",
+             files=lambda t: _city(t, cells="GRD_ID,people\nc0,0\nc1,120\nc2,3400\n")),
+    BadInput("negative-population", MY_CITY, "negative value",
+             files=lambda t: _city(t, cells="GRD_ID,POP\nc0,0\nc1,-120\nc2,3400\n")),
+    BadInput("features-without-nightlights", MY_CITY, "missing column(s) 'VIIRS_MEAN'",
+             files=lambda t: _city(t, features="GRD_ID,ntl\nc0,0.5\nc1,3.2\nc2,40.1\n")),
+    BadInput("crop-larger-than-patches", {"patch_size": 128}, "is larger than the smallest patch"),
+    BadInput("zero-epochs", {"cnn_epochs": 0}, "'cnn_epochs' must be a positive integer"),
+    BadInput("odd-mosaiks-features", {"mosaiks_features": 511}, "must be even"),
+    BadInput("no-seeds", {"seeds": []}, "'seeds' must be a non-empty list"),
+    BadInput("unknown-device", {"device": "tpu"}, "'device' must be 'cpu' or 'cuda'"),
+    BadInput("missing-train-folder", {"train_dir": "my_patches"}, "file not found"),
+]
