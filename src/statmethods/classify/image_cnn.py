@@ -173,7 +173,7 @@ def efficientnet_lite0(pretrained: bool = True, n_outputs: int = 1000) -> Any:
     --------
     >>> net = efficientnet_lite0(n_outputs=1)
     >>> sum(p.numel() for p in net.parameters())
-    3372897
+    3372289
     """
     import torch
 
