@@ -52,12 +52,14 @@ class AuditResult:
 
 
 def audit(table: Table, suppressed: Sequence[int] | np.ndarray, primary: Sequence[int] = (),
-          protection: float = 0.1, min_protection: float = 1.0) -> AuditResult:
+          protection: float = 0.1, min_protection: float = 1.0,
+          cells: Sequence[int] | None = None) -> AuditResult:
     """The interval an attacker can derive for each suppressed cell, by linear programming.
 
     The attacker knows every published cell, the additivity relations and that cells are
-    non-negative. A primary cell is protected when its interval reaches
-    ``value - lpl`` and ``value + upl``, with ``lpl = upl = max(protection * value, min_protection)``.
+    non-negative. ``cells`` limits the audit to some of the suppressed cells. A primary cell is
+    protected when its interval reaches ``value - lpl`` and ``value + upl``, with
+    ``lpl = upl = max(protection * value, min_protection)``.
 
     Examples
     --------
@@ -76,6 +78,8 @@ def audit(table: Table, suppressed: Sequence[int] | np.ndarray, primary: Sequenc
     ub = np.where(sup, np.inf, v)
     rows = []
     for i in np.flatnonzero(sup):
+        if cells is not None and i not in set(cells):
+            continue
         c = np.zeros(len(v))
         c[i] = 1
         lo = linprog(c, A_eq=a, b_eq=b, bounds=list(zip(lb, ub, strict=True)), method="highs")
