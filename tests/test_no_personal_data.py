@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
 
 from statmethods import io
@@ -36,7 +35,7 @@ def identifiers() -> tuple[set[tuple[str, str]], set[str]]:
         s = df[last].astype("string").str.strip().str.lower()
         ok = (f.notna() & s.notna() & (f.str.len() >= 3) & (s.str.len() >= 3)
               & f.str.fullmatch("[a-z]+").fillna(False) & s.str.fullmatch("[a-z]+").fillna(False))
-        names |= set(zip(f[ok], s[ok]))
+        names |= set(zip(f[ok], s[ok], strict=False))
         for c in other:
             v = df[c].dropna().astype(str).str.strip().str.lower()
             if c in ("date_of_birth", "dob"):
@@ -68,7 +67,7 @@ def test_the_scan_finds_a_planted_name(identifiers):
     assert len(names) > 1000 and len(values) > 1000
     planted = sorted(names)[len(names) // 2]
     words = re.findall(r"[a-z]+", _normalise("<td>rec-1</td><td>" + "</td><td>".join(planted) + "</td>"))
-    assert set(zip(words, words[1:])) & names
+    assert set(zip(words, words[1:], strict=False)) & names
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -76,7 +75,7 @@ def test_notebook_outputs_hold_no_personal_data(notebook, identifiers):
     names, values = identifiers
     text = _outputs(notebook)
     words = re.findall(r"[a-z]+", text)
-    hits = sorted(set(zip(words, words[1:])) & names)
+    hits = sorted(set(zip(words, words[1:], strict=False)) & names)
     assert not hits, f"{notebook.name}: names in outputs: {hits[:10]}"
     tokens = set(re.findall(r"\d{8}|\d{4}-\d{2}-\d{2}", text))
     leaked = sorted(tokens & values)

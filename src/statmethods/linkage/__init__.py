@@ -5,7 +5,14 @@ from .compare import Comparison, clean_strings, compare_pairs
 from .evaluate import LinkageMetrics, bcubed, cluster_pairs, pair_metrics, pr_curve, review_band
 from .fellegi_sunter import FellegiSunterResult, fellegi_sunter_em
 from .pprl import bloom_encode, dice, frequency_attack, link_filters, qgrams, secret_key
-from .splink_model import COMPARISON_KINDS, SplinkLinkResult, quiet_splink, spark_session, splink_comparisons, splink_link
+from .splink_model import (
+    COMPARISON_KINDS,
+    SplinkLinkResult,
+    quiet_splink,
+    spark_session,
+    splink_comparisons,
+    splink_link,
+)
 from .strings import jaro, jaro_winkler, levenshtein, levenshtein_similarity
 
 __all__ = [

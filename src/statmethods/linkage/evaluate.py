@@ -49,7 +49,8 @@ class LinkageMetrics:
         """Binomial standard errors of precision and recall."""
         e = self.estimates
         n_p, n_r = self.tp + self.fp, self.tp + self.fn
-        return pd.Series({"precision": np.sqrt(e["precision"] * (1 - e["precision"]) / n_p) if n_p else np.nan,
+        sp = np.sqrt(e["precision"] * (1 - e["precision"]) / n_p) if n_p else np.nan
+        return pd.Series({"precision": sp,
                           "recall": np.sqrt(e["recall"] * (1 - e["recall"]) / n_r) if n_r else np.nan,
                           "f1": np.nan})
 
@@ -112,7 +113,8 @@ def pr_curve(scores: pd.DataFrame, is_match: np.ndarray | pd.Series, n_true: int
     Examples
     --------
     >>> s = pd.DataFrame({"match_probability": [0.9, 0.8, 0.3]})
-    >>> pr_curve(s, np.array([True, False, True]), 2, thresholds=[0.5])[["precision", "recall"]].values.tolist()
+    >>> cur = pr_curve(s, np.array([True, False, True]), 2, thresholds=[0.5])
+    >>> cur[["precision", "recall"]].values.tolist()
     [[0.5, 0.5]]
     """
     sc = scores[score].to_numpy()
@@ -128,7 +130,8 @@ def pr_curve(scores: pd.DataFrame, is_match: np.ndarray | pd.Series, n_true: int
         prec = tp / k if k else np.nan
         rec = tp / n_true if n_true else np.nan
         f1 = 2 * prec * rec / (prec + rec) if k and prec + rec else np.nan
-        rows.append({"threshold": float(t), "declared": k, "tp": tp, "precision": prec, "recall": rec, "f1": f1})
+        rows.append({"threshold": float(t), "declared": k, "tp": tp, "precision": prec, "recall": rec,
+                     "f1": f1})
     return pd.DataFrame(rows)
 
 

@@ -82,14 +82,17 @@ def fellegi_sunter_em(gamma: pd.DataFrame | np.ndarray, *, m0: float = 0.9, u0: 
     >>> round(fit.lambda_, 2), fit.m.round(1).tolist()
     (0.2, [0.9, 0.9, 0.9])
     """
-    names = list(gamma.columns) if isinstance(gamma, pd.DataFrame) else [f"x{k}" for k in range(np.shape(gamma)[1])]
+    if isinstance(gamma, pd.DataFrame):
+        names = list(gamma.columns)
+    else:
+        names = [f"x{k}" for k in range(np.shape(gamma)[1])]
     g = np.asarray(gamma, dtype=float)
     # EM works on the distinct patterns and their counts: 2^K rows at most
     patterns, counts = np.unique(g, axis=0, return_counts=True)
     k = g.shape[1]
     m, u, lam = np.full(k, m0), np.full(k, u0), lambda0
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (it is returned)
         pm = np.prod(m ** patterns * (1 - m) ** (1 - patterns), axis=1)      # P(g | M)
         pu = np.prod(u ** patterns * (1 - u) ** (1 - patterns), axis=1)      # P(g | U)
         post = lam * pm / (lam * pm + (1 - lam) * pu)                         # E step

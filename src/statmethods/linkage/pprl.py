@@ -39,7 +39,8 @@ def secret_key(mode: str = "demo") -> tuple[bytes, str]:
         return value.encode("utf-8"), "environment"
     if mode == "production":
         raise ValueError(f"pprl_mode 'production' needs the secret key in ${ENV_KEY}. "
-                         f"Fix: export {ENV_KEY}=<key shared by the linkage parties>, or use pprl_mode 'demo'")
+                         f"Fix: export {ENV_KEY}=<key shared by the linkage parties>, "
+                         "or use pprl_mode 'demo'")
     return DEMO_KEY, "demonstration key"
 
 
@@ -56,7 +57,7 @@ def qgrams(value: str, q: int = 2) -> list[str]:
 
 
 def _positions(key: bytes, field: str, gram: str, k: int, size: int) -> np.ndarray:
-    d = hmac.new(key, f"{field}\x1f{gram}".encode("utf-8"), hashlib.sha256).digest()
+    d = hmac.new(key, f"{field}\x1f{gram}".encode(), hashlib.sha256).digest()
     h1, h2 = int.from_bytes(d[:16], "big"), int.from_bytes(d[16:], "big") | 1
     return np.array([(h1 + i * h2) % size for i in range(k)], dtype=np.int64)
 
@@ -97,7 +98,7 @@ def bloom_encode(df: pd.DataFrame, fields: Mapping[str, int], key: bytes, *, siz
     salts = df[salt].astype(str).to_numpy() if salt else np.full(len(df), "")
     for col, k in fields.items():
         vals = df[col].to_numpy(dtype=object)
-        for r, (v, s) in enumerate(zip(vals, salts)):
+        for r, (v, s) in enumerate(zip(vals, salts, strict=False)):
             if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
                 continue
             for g in qgrams(str(v), q):
@@ -150,7 +151,8 @@ def link_filters(filters_a: np.ndarray, filters_b: np.ndarray, ids_a: Sequence, 
     --------
     >>> fa = bloom_encode(pd.DataFrame({"n": ["anna", "bob"]}), {"n": 20}, b"k", size=256)
     >>> fb = bloom_encode(pd.DataFrame({"n": ["bobb", "ana"]}), {"n": 20}, b"k", size=256)
-    >>> link_filters(fa, fb, ["a1", "a2"], ["b1", "b2"], threshold=0.6).links[["id_l", "id_r"]].values.tolist()
+    >>> res = link_filters(fa, fb, ["a1", "a2"], ["b1", "b2"], threshold=0.6)
+    >>> res.links[["id_l", "id_r"]].values.tolist()
     [['a1', 'b2'], ['a2', 'b1']]
     """
     import warnings
@@ -167,7 +169,7 @@ def link_filters(filters_a: np.ndarray, filters_b: np.ndarray, ids_a: Sequence, 
     sims, _, (rec_a, rec_b) = cands
     groups = anonlink.solving.greedy_solve(cands)
     ia, ib = np.asarray(ids_a, dtype=object), np.asarray(ids_b, dtype=object)
-    sim_of = {(int(x), int(y)): float(s) for s, x, y in zip(sims, rec_a, rec_b)}
+    sim_of = {(int(x), int(y)): float(s) for s, x, y in zip(sims, rec_a, rec_b, strict=False)}
     rows = []
     for g in groups:
         (d1, r1), (d2, r2) = sorted(g)

@@ -165,7 +165,7 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
         raise ValueError(f"give one table (deduplication) or two (linkage), got {len(tables)}")
     db_api = _db_api(backend, spark)
     names = ["file_a", "file_b"][: len(tables)]
-    sdfs = [db_api.register(t, dataset_display_name=n) for t, n in zip(tables, names)]
+    sdfs = [db_api.register(t, dataset_display_name=n) for t, n in zip(tables, names, strict=False)]
     settings = SettingsCreator(
         link_type="link_only" if len(tables) == 2 else "dedupe_only",
         unique_id_column_name=id_column,
@@ -185,7 +185,8 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
     for rule in em_blocking_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*rule), estimate_without_term_frequencies=True)
-    pred = linker.inference.predict(threshold_match_probability=threshold_match_probability).as_pandas_dataframe()
+    pred = linker.inference.predict(threshold_match_probability=threshold_match_probability)
+    pred = pred.as_pandas_dataframe()
     model = linker.misc.save_model_to_json()
     gammas = [c for c in pred.columns if c.startswith("gamma_")]
     out = pred[[f"{id_column}_l", f"{id_column}_r", "match_weight", "match_probability", *gammas]].copy()
@@ -200,7 +201,7 @@ def _set_u(linker: Any, model: dict[str, Any]) -> None:
     for comp in linker._settings_obj.comparisons:
         src = by_name[comp.output_column_name]["comparison_levels"]
         levels = [lev for lev in comp.comparison_levels]
-        for lev, s in zip(levels, src):
+        for lev, s in zip(levels, src, strict=False):
             if not lev.is_null_level and s.get("u_probability") is not None:
                 lev.u_probability = s["u_probability"]
 

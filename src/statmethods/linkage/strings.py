@@ -41,9 +41,9 @@ def jaro(s1: str, s2: str) -> float:
                 break
     if m == 0:
         return 0.0
-    seq1 = [c for c, f in zip(s1, matched1) if f]
-    seq2 = [c for c, f in zip(s2, used2) if f]
-    t = sum(a != b for a, b in zip(seq1, seq2)) // 2
+    seq1 = [c for c, f in zip(s1, matched1, strict=False) if f]
+    seq2 = [c for c, f in zip(s2, used2, strict=False) if f]
+    t = sum(a != b for a, b in zip(seq1, seq2, strict=False)) // 2
     return (m / n1 + m / n2 + (m - t) / m) / 3.0
 
 
@@ -63,7 +63,7 @@ def jaro_winkler(s1: str, s2: str, *, prefix_weight: float = 0.1, boost_threshol
     sim = jaro(s1, s2)
     if sim > boost_threshold:
         ell = 0
-        for a, b in zip(s1[:4], s2[:4]):
+        for a, b in zip(s1[:4], s2[:4], strict=False):
             if a != b:
                 break
             ell += 1

@@ -19,11 +19,13 @@ def make_inputs(tmp: Path) -> dict:
     cols = ["rec_id", *names]
     a[cols].rename(columns=names).rename(columns={"rec_id": "id"}).to_csv(tmp / "mine_a.csv", index=False)
     b[cols].rename(columns=names).rename(columns={"rec_id": "id"}).to_csv(tmp / "mine_b.csv", index=False)
-    h = pd.read_parquet(io.resolve("splink-historical-50k/historical_figures_with_errors_50k.parquet", "dedupe_file"))
+    h = pd.read_parquet(io.resolve("splink-historical-50k/historical_figures_with_errors_50k.parquet",
+                                   "dedupe_file"))
     h[h["cluster"].isin(h["cluster"].drop_duplicates().head(150))].to_csv(tmp / "people.csv", index=False)
     return {"febrl_a_file": "mine_a.csv", "febrl_b_file": "mine_b.csv", "febrl_id_column": "id",
             "febrl_comparisons": {"first": "levenshtein", "last": "levenshtein", "born": "levenshtein",
                                   "ssn": "levenshtein", "zip": "exact"},
-            "febrl_blocking": [["ssn"], ["first"], ["last"], ["born"]], "febrl_em_blocking": [["born"], ["last"]],
+            "febrl_blocking": [["ssn"], ["first"], ["last"], ["born"]],
+            "febrl_em_blocking": [["born"], ["last"]],
             "pprl_fields": {"first": 15, "last": 15, "born": 15, "street": 10, "town": 10, "zip": 10},
             "pprl_salt_column": "born", "dedupe_file": "people.csv"}

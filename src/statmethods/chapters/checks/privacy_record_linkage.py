@@ -46,7 +46,8 @@ def _spec(params: dict[str, Any], prefix: str) -> list[str]:
              "give e.g. {surname: jaro_winkler, dob: exact}")
     for col, kind in comps.items():
         if kind not in KINDS:
-            fail(f"{prefix}_comparisons", f"gives {col!r} the unknown kind {kind!r}", f"use one of {', '.join(KINDS)}")
+            fail(f"{prefix}_comparisons", f"gives {col!r} the unknown kind {kind!r}",
+                 f"use one of {', '.join(KINDS)}")
     cols = list(comps)
     for name in (f"{prefix}_blocking", f"{prefix}_em_blocking"):
         rules = params[name]
@@ -86,7 +87,8 @@ def check(params: dict[str, Any]) -> None:
     fields = params["pprl_fields"]
     if not isinstance(fields, dict) or not fields or not all(
             isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in fields.values()):
-        fail("pprl_fields", "must map columns to a positive number of hash functions", "give e.g. {surname: 15}")
+        fail("pprl_fields", "must map columns to a positive number of hash functions",
+             "give e.g. {surname: 15}")
     febrl_cols = _spec(params, "febrl") + [c for c in [*fields, params["pprl_salt_column"]] if c]
     for f in ("febrl_a_file", "febrl_b_file"):
         _header(params[f], f, params["febrl_id_column"], list(dict.fromkeys(febrl_cols)))
@@ -94,4 +96,5 @@ def check(params: dict[str, Any]) -> None:
             _spec(params, "dedupe") + [params["dedupe_cluster_column"]])
     _header(params["fake_file"], "fake_file", params["fake_id_column"], _spec(params, "fake"))
     io.read_table(params["clerical_file"], "clerical_file",
-                  required=["unique_id_l", "unique_id_r", "clerical_match_score"], numeric=["clerical_match_score"])
+                  required=["unique_id_l", "unique_id_r", "clerical_match_score"],
+                  numeric=["clerical_match_score"])
