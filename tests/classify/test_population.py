@@ -88,7 +88,7 @@ def test_nightlights_baseline_is_least_squares_on_log_lights():
     y = 1 + 1.3 * np.log1p(nl) + rng.normal(0, 0.3, 40)
     A = np.column_stack([np.ones(40), np.log1p(nl)])
     coef = np.linalg.lstsq(A, y, rcond=None)[0]
-    pred = PopulationModel("nightlights").fit(None, nl, y).predict(None, nl)
+    pred = PopulationModel("nightlights", clip=False).fit(None, nl, y).predict(None, nl)
     assert np.allclose(pred, A @ coef)
 
 
@@ -125,3 +125,12 @@ def test_result_table_has_the_columns_of_the_result_file_and_no_spread_without_r
     r = PopulationMetricsResult(fake)
     assert r.se.loc[("mosaiks", "out_of_city"), "r2_log_density"] == pytest.approx(0.1 / np.sqrt(3))
     assert "0.6 ± 0.1" in str(r.summary())
+
+
+def test_predictions_are_clipped_to_the_training_range_of_the_log_density():
+    nl = np.array([1.0, 2.0, 4.0, 8.0])
+    y = np.log1p(nl)
+    m = PopulationModel("nightlights").fit(None, nl, y)
+    far = m.predict(None, np.array([0.0, 1e6]))
+    assert far.tolist() == [y.min(), y.max()]
+    assert PopulationModel("nightlights", clip=False).fit(None, nl, y).predict(None, np.array([1e6]))[0] > y.max()

@@ -216,6 +216,11 @@ class PopulationModel:
         CNN epochs.
     device : str
         ``"cpu"`` or ``"cuda"`` for the MOSAIKS convolutions and the CNNs.
+    n_threads : int or None
+        CPU threads of torch (fixed, so that results do not depend on the machine).
+    clip : bool
+        Clip predictions to the range of the training log densities: outside it the exponential
+        turns small errors of the log into huge counts (a linear model extrapolates without limit).
     **options
         Passed to :class:`~statmethods.classify.mosaiks.MosaiksFeatures` (``mosaiks_``-prefixed
         keys) or :class:`~statmethods.classify.image_cnn.ImageCNNRegressor` (the rest).
@@ -228,11 +233,11 @@ class PopulationModel:
     """
 
     def __init__(self, kind: str, seed: int = 0, n_features: int = 512, epochs: int = 5, device: str = "cpu",
-                 **options: Any) -> None:
+                 n_threads: int | None = 2, clip: bool = True, **options: Any) -> None:
         if kind not in MODELS:
             raise ValueError(f"kind must be one of {', '.join(MODELS)}, got {kind!r}")
         self.kind, self.seed, self.n_features = kind, seed, n_features
-        self.epochs, self.device = epochs, device
+        self.epochs, self.device, self.n_threads, self.clip = epochs, device, n_threads, clip
         self.options = options
 
     @property
@@ -245,6 +250,7 @@ class PopulationModel:
         from sklearn.linear_model import LinearRegression
 
         y = np.asarray(y, dtype=float)
+        self.range_ = (float(y.min()), float(y.max()))
         if self.kind == "mean":
             self.mean_ = float(y.mean())
         elif self.kind == "nightlights":
@@ -253,7 +259,8 @@ class PopulationModel:
             from .mosaiks import MosaiksFeatures
 
             mo = {k.removeprefix("mosaiks_"): v for k, v in self.options.items() if k.startswith("mosaiks_")}
-            self.features_ = MosaiksFeatures(self.n_features, seed=self.seed, device=self.device, **mo)
+            self.features_ = MosaiksFeatures(self.n_features, seed=self.seed, device=self.device,
+                                             n_threads=self.n_threads, **mo)
             self.model_ = RidgeCVRegressor(seed=self.seed).fit(self.features_.fit_transform(images), y)
         else:
             from .image_cnn import ImageCNNRegressor
@@ -261,19 +268,21 @@ class PopulationModel:
             arch = "scratch" if self.kind == "cnn_scratch" else "efficientnet_lite0"
             cnn = {k: v for k, v in self.options.items() if not k.startswith("mosaiks_")}
             self.model_ = ImageCNNRegressor(arch, epochs=self.epochs, seed=self.seed, device=self.device,
-                                            **cnn).fit(images, y)
+                                            n_threads=self.n_threads, **cnn).fit(images, y)
         return self
 
     def predict(self, images: Any, nightlights: Any) -> np.ndarray:
-        """Predicted log density."""
+        """Predicted log density, clipped to the training range if ``clip``."""
         if self.kind == "mean":
             n = len(nightlights) if nightlights is not None else len(images)
-            return np.full(n, self.mean_)
-        if self.kind == "nightlights":
-            return self.model_.predict(_nl(nightlights))
-        if self.kind == "mosaiks":
-            return self.model_.predict(self.features_.transform(images))
-        return self.model_.predict(images)
+            out = np.full(n, self.mean_)
+        elif self.kind == "nightlights":
+            out = self.model_.predict(_nl(nightlights))
+        elif self.kind == "mosaiks":
+            out = self.model_.predict(self.features_.transform(images))
+        else:
+            out = self.model_.predict(images)
+        return np.clip(out, *self.range_) if self.clip else out
 
 
 def _nl(v: Any) -> np.ndarray:
