@@ -40,6 +40,7 @@ __all__ = [
     "LEVEL1_CLASSES",
     "LEVEL2_CLASSES",
     "NODATA",
+    "RULE_SETS",
     "UNIT_LEVEL1_CLASSES",
     "UNIT_LEVEL2_CLASSES",
     "DegurbaGrid",
@@ -49,6 +50,8 @@ __all__ = [
     "fill_gaps",
     "majority_smoothing",
     "population_clusters",
+    "rule_set_parameters",
+    "write_degurba_geotiff",
 ]
 
 NODATA = 255
@@ -83,10 +86,32 @@ DEVIATIONS: tuple[str, ...] = (
     "dense urban clusters; 'at least 2 km away' is read as an edge-to-edge gap of at least "
     "sduc_buffer_km between cell squares (centre distance minus one cell, Euclidean).",
     "Dense urban clusters are kept only inside level-1 urban clusters, so that level 2 nests in level 1.",
-    "Local units, level 2: among towns the class with the largest population share among dense, "
-    "semi-dense and suburban cells wins (ties: dense > semi-dense > suburban); among rural units the "
-    "largest of rural cluster, low density and very low density rural cells (ties in that order).",
+    "Local units, level 2 (manual-2021): among towns the class with the largest population share among "
+    "dense, semi-dense and suburban cells wins (ties: dense > semi-dense > suburban); among rural units "
+    "the largest of rural cluster, low density and very low density rural cells (ties in that order).",
+    "Urban clusters (level 1) grow from cells with density >= ucl_density *or* in an urban centre "
+    "(ucl_from_centres=True, the manual's 'urban centres are part of urban clusters'); flexurba grows "
+    "them from density alone and only labels the non-centre cells (ucl_from_centres=False, the "
+    "ghsl-2024 default). The two differ where smoothing, gap filling or the built-up criterion put "
+    "a low-density cell into a centre.",
+    "GHSL-2023 majority rule: neighbours outside the grid or without data are not counted in the "
+    "denominator (majority_count_unknown=False); flexurba counts them as land cells outside the "
+    "centre (majority_count_unknown=True, the ghsl-2024 default).",
+    "Local units, level 2 (ghsl-2024, July 2024 rules): a town is a dense town when urban centres and "
+    "dense urban clusters hold >= unit_share of its population, else a suburban or peri-urban area "
+    "when suburban and rural cells hold >= unit_share, else a semi-dense town; a rural unit is a "
+    "village when urban and rural-cluster cells hold >= unit_share, else mostly uninhabited when very "
+    "low density (and water) cells hold >= unit_share, else a dispersed rural area. The tests are "
+    "applied in that order.",
+    "ghsl-2024 level 2 follows flexurba: dense urban clusters are 4-connected clusters of dense cells "
+    "(density or built-up) of >= duc_min_pop, not restricted to level-1 urban clusters; the 2 km buffer "
+    "is a 8-neighbour dilation repeated sduc_buffer_km / cell side times (sduc_buffer_metric="
+    "'chebyshev'); semi-dense clusters are computed over all cells and dropped when any cell lies in "
+    "the buffer; suburban cells are the remaining cells of clusters of >= ucl_density and ucl_min_pop.",
 )
+
+#: Rule sets of :func:`classify_grid` / :func:`rule_set_parameters`.
+RULE_SETS: tuple[str, ...] = ("manual-2021", "ghsl-2024")
 
 
 @dataclass(frozen=True)
@@ -109,10 +134,17 @@ class DegurbaParameters:
     ucl_density: float = 300.0  # urban cluster: cell density threshold
     ucl_min_pop: float = 5_000.0  # urban cluster: minimum cluster population
     ucl_connectivity: int = 8  # urban cluster: with diagonals (manual)
+    ucl_from_centres: bool = True  # urban clusters grow from dense-enough cells or centre cells
+    majority_count_unknown: bool = False  # ghsl_2023 rule: count off-grid / no-data neighbours
+    duc_density: float = 1500.0  # dense urban cluster: cell density threshold (level 2)
     duc_min_pop: float = 5_000.0  # dense urban cluster: minimum population (level 2)
     duc_connectivity: int = 4  # dense urban cluster: edges only (level 2)
-    sduc_min_pop: float = 5_000.0  # semi-dense urban cluster: minimum population (level 2)
+    sduc_density: float = 300.0  # semi-dense urban cluster: cell density (level 2; 900 since July 2024)
+    sduc_min_pop: float = 5_000.0  # semi-dense urban cluster: minimum population (level 2; 2,500 in 2024)
+    sduc_connectivity: int = 8  # semi-dense urban cluster: contiguity (level 2; 4 in 2024)
     sduc_buffer_km: float = 2.0  # semi-dense urban cluster: minimum distance to centres / dense clusters
+    sduc_buffer_metric: Literal["edge_gap", "chebyshev"] = "edge_gap"  # how the buffer is measured
+    level2_rules: Literal["manual-2021", "ghsl-2024"] = "manual-2021"  # level-2 grid and unit rules
     rc_density: float = 300.0  # rural cluster: cell density threshold (level 2)
     rc_min_pop: float = 500.0  # rural cluster: minimum population (level 2)
     rc_connectivity: int = 8  # rural cluster: with diagonals (level 2)
@@ -123,13 +155,22 @@ class DegurbaParameters:
     unit_share: float = 0.5  # local units: population share that decides the class
 
     def __post_init__(self) -> None:
-        for name in ("uc_connectivity", "ucl_connectivity", "duc_connectivity", "rc_connectivity"):
+        for name in ("uc_connectivity", "ucl_connectivity", "duc_connectivity", "sduc_connectivity",
+                     "rc_connectivity"):
             if getattr(self, name) not in (4, 8):
                 raise ValueError(f"{name} must be 4 (edges only) or 8 (with diagonals), "
                                  f"got {getattr(self, name)!r}")
         if self.smoothing not in ("five_of_eight", "ghsl_2023", "none"):
             raise ValueError(f"smoothing must be 'five_of_eight' (manual), 'ghsl_2023' or 'none', "
                              f"got {self.smoothing!r}")
+        if self.sduc_buffer_metric not in ("edge_gap", "chebyshev"):
+            raise ValueError(f"sduc_buffer_metric must be 'edge_gap' or 'chebyshev', got "
+                             f"{self.sduc_buffer_metric!r}")
+        if self.level2_rules not in RULE_SETS:
+            raise ValueError(f"level2_rules must be one of {RULE_SETS}, got {self.level2_rules!r}")
+        if self.ucl_density > self.uc_density:
+            raise ValueError(f"ucl_density ({self.ucl_density:g}) must not exceed uc_density "
+                             f"({self.uc_density:g}): urban clusters are the looser rule")
         if not 1 <= self.majority_min <= 8:
             raise ValueError(f"majority_min must be between 1 and 8 neighbours, got {self.majority_min}")
         for name in ("built_threshold", "water_land_share", "water_max_built", "unit_share"):
@@ -137,11 +178,50 @@ class DegurbaParameters:
             if not 0 <= v <= 1:
                 raise ValueError(f"{name} is a share and must lie in [0, 1], got {v!r}")
         for name in ("uc_density", "uc_min_pop", "max_gap_km2", "ucl_density", "ucl_min_pop",
-                     "duc_min_pop", "sduc_min_pop", "sduc_buffer_km", "rc_density", "rc_min_pop",
+                     "duc_density", "duc_min_pop", "sduc_density", "sduc_min_pop", "sduc_buffer_km",
+                     "rc_density", "rc_min_pop",
                      "ldr_density", "water_max_pop"):
             v = getattr(self, name)
             if not (np.isfinite(v) and v >= 0):
                 raise ValueError(f"{name} must be a non-negative number, got {v!r}")
+
+
+_GHSL_2024: dict[str, Any] = {
+    # GHSL Data Package 2023 built-up share and majority rule, as flexurba's defaults
+    "built_threshold": 0.2, "smoothing": "ghsl_2023",
+    # the two conventions, as flexurba
+    "ucl_from_centres": False, "majority_count_unknown": True,
+    # July 2024 level-2 amendment
+    "sduc_density": 900.0, "sduc_min_pop": 2_500.0, "sduc_connectivity": 4, "sduc_buffer_km": 2.0,
+    "sduc_buffer_metric": "chebyshev", "level2_rules": "ghsl-2024",
+}
+
+
+def rule_set_parameters(rule_set: str = "manual-2021", **overrides: Any) -> DegurbaParameters:
+    """The thresholds of a rule set, with single ones overridden.
+
+    Parameters
+    ----------
+    rule_set : {"manual-2021", "ghsl-2024"}
+        ``"manual-2021"``: the 2021 manual (built-up share 0.5, five-of-eight majority rule,
+        semi-dense clusters of 300/km² and 5,000 inhabitants, 8-connected). ``"ghsl-2024"``: the
+        July 2024 amendment for grid and units (semi-dense clusters of 900/km² and 2,500
+        inhabitants, 4-connected, 2 km buffer) with the GHSL Data Package 2023 built-up share
+        (0.2) and majority rule, as the defaults of the R package flexurba.
+    **overrides
+        Any :class:`DegurbaParameters` field.
+
+    Examples
+    --------
+    >>> p = rule_set_parameters("ghsl-2024", uc_density=1000)
+    >>> p.sduc_density, p.built_threshold, p.uc_density
+    (900.0, 0.2, 1000)
+    """
+    if rule_set not in RULE_SETS:
+        raise ValueError(f"rule_set must be one of {list(RULE_SETS)}, got {rule_set!r}")
+    base = dict(_GHSL_2024) if rule_set == "ghsl-2024" else {}
+    base.update(overrides)
+    return DegurbaParameters(**base)
 
 
 def _structure(connectivity: int) -> np.ndarray:
@@ -195,7 +275,7 @@ _RING = np.ones((3, 3), bool)
 
 def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", majority_min: int = 5,
                        eligible: np.ndarray | None = None, counted: np.ndarray | None = None,
-                       max_iter: int = 10_000) -> np.ndarray:
+                       count_outside: bool = False, max_iter: int = 10_000) -> np.ndarray:
     """Iteratively add cells to the urban centre that dominates their 3x3 neighbourhood.
 
     Parameters
@@ -212,6 +292,9 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
         Cells that may be added (e.g. not no-data; under ``ghsl_2023`` not water). Default all.
     counted : ndarray of bool, optional
         ``ghsl_2023`` only: neighbours that count towards the majority. Default all.
+    count_outside : bool
+        ``ghsl_2023`` only: whether neighbours outside the grid count in the denominator
+        (flexurba: yes; default: no).
     max_iter : int
         Safety bound on the number of passes.
 
@@ -240,7 +323,7 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
             add = n_best >= majority_min
         elif rule == "ghsl_2023":
             assert counted is not None
-            denom = _neighbours_at(counted, ys, xs, False).sum(axis=1)
+            denom = _neighbours_at(counted, ys, xs, bool(count_outside)).sum(axis=1)
             add = n_best > denom / 2.0
         else:
             raise ValueError(f"rule must be 'five_of_eight' or 'ghsl_2023', got {rule!r}")
@@ -329,6 +412,40 @@ class DegurbaGrid:
                          "population_share": float(pop[m].sum() / total) if total > 0 else np.nan})
         return pd.DataFrame(rows).set_index("code")
 
+    def centres(self) -> pd.DataFrame:
+        """One row per urban centre: cells, area, population, density and bounding rows/columns.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> pop = np.full((6, 6), 100.0); pop[1:4, 1:4] = 6000.0
+        >>> classify_grid(pop, require_1km=False).centres()[["cells", "population"]]
+                cells  population
+        centre
+        1           9     54000.0
+        """
+        lab = self.urban_centres
+        ids = np.unique(lab[lab > 0])
+        pop = np.nan_to_num(self.population, nan=0.0)
+        rows = []
+        for k in ids:
+            ys, xs = np.nonzero(lab == k)
+            cells = int(len(ys))
+            p_k = float(pop[ys, xs].sum())
+            row = {"centre": int(k), "cells": cells, "area_km2": cells * self.cell_km2,
+                   "population": p_k, "density": p_k / (cells * self.cell_km2),
+                   "row_min": int(ys.min()), "row_max": int(ys.max()),
+                   "col_min": int(xs.min()), "col_max": int(xs.max())}
+            if self.coords:
+                wts = pop[ys, xs] + 1e-12
+                row["x_centroid"] = float(np.average(np.asarray(self.coords["x"])[xs], weights=wts))
+                row["y_centroid"] = float(np.average(np.asarray(self.coords["y"])[ys], weights=wts))
+            rows.append(row)
+        cols = ["centre", "cells", "area_km2", "population", "density", "row_min", "row_max", "col_min",
+                "col_max"]
+        return pd.DataFrame(rows, columns=cols + (["x_centroid", "y_centroid"] if self.coords else [])
+                            ).set_index("centre")
+
     @property
     def n_urban_centres(self) -> int:
         return int(len(np.unique(self.urban_centres[self.urban_centres > 0])))
@@ -367,6 +484,52 @@ class DegurbaGrid:
         return da
 
 
+def write_degurba_geotiff(result: DegurbaGrid, path: Any, *, crs: Any = None, transform: Any = None) -> None:
+    """Write both levels as a two-band GeoTIFF in the GHS-SMOD / flexurba class codes.
+
+    Band 1 is level 1 (0 water, 1 rural, 2 urban cluster, 3 urban centre), band 2 is level 2
+    (10, 11, 12, 13, 21, 22, 23, 30); cells without data are 255 (the nodata value).
+
+    Parameters
+    ----------
+    result : DegurbaGrid
+    path : str or path-like
+    crs, transform : optional
+        Needed when the grid was classified from numpy arrays (xarray input carries both).
+
+    Examples
+    --------
+    >>> import numpy as np, rasterio, tempfile, os
+    >>> from rasterio.transform import from_origin
+    >>> pop = np.full((5, 5), 100.0); pop[1:4, 1:4] = 6000.0
+    >>> r = classify_grid(pop, require_1km=False)
+    >>> f = os.path.join(tempfile.mkdtemp(), "degurba_grid.tif")
+    >>> write_degurba_geotiff(r, f, crs="ESRI:54009", transform=from_origin(0, 5000, 1000, 1000))
+    >>> with rasterio.open(f) as src:
+    ...     int(src.read(1)[2, 2]), int(src.read(2)[2, 2]), src.count
+    (3, 30, 2)
+    """
+    import rasterio
+    from rasterio.transform import from_origin
+
+    if result.coords:
+        x = np.asarray(result.coords["x"], dtype=float)
+        y = np.asarray(result.coords["y"], dtype=float)
+        res = float(np.sqrt(result.cell_km2) * 1000.0)
+        transform = transform or from_origin(x[0] - res / 2, y[0] + res / 2, res, res)
+        crs = crs or result.coords["crs"]
+    if transform is None or crs is None:
+        raise ValueError("the grid has no coordinates: pass crs= and transform= (e.g. from the input "
+                         "GeoTIFF's profile) to write a GeoTIFF")
+    h, w = result.level1.shape
+    with rasterio.open(path, "w", driver="GTiff", height=h, width=w, count=2, dtype="uint8", crs=crs,
+                       transform=transform, nodata=NODATA, compress="deflate") as dst:
+        dst.write(result.level1.astype(np.uint8), 1)
+        dst.write(result.level2.astype(np.uint8), 2)
+        dst.set_band_description(1, "DEGURBA level 1 (GHS-SMOD L1 codes)")
+        dst.set_band_description(2, "DEGURBA level 2 (GHS-SMOD L2 codes)")
+
+
 def _as_array(a: Any, name: str) -> tuple[np.ndarray, dict]:
     """Values and (for xarray input) coordinates, CRS and resolution."""
     if hasattr(a, "rio") and hasattr(a, "dims"):
@@ -389,6 +552,7 @@ def _as_array(a: Any, name: str) -> tuple[np.ndarray, dict]:
 
 def classify_grid(population: Any, land: Any | None = None, built: Any | None = None, *,
                   parameters: DegurbaParameters | Mapping[str, Any] | None = None,
+                  rule_set: str = "manual-2021",
                   cell_size_m: float | None = None, require_1km: bool = True,
                   **overrides: Any) -> DegurbaGrid:
     """Classify a population grid by the Degree of Urbanisation, levels 1 and 2.
@@ -404,7 +568,11 @@ def classify_grid(population: Any, land: Any | None = None, built: Any | None = 
         Built-up surface per cell in m² (GHS-BUILT-S); needed for the built-up criterion and
         for water cells. Default: no built-up surface anywhere (and the criterion is switched off).
     parameters : DegurbaParameters or mapping, optional
-        Thresholds; keyword ``overrides`` change single ones (``uc_density=1000``).
+        Thresholds; keyword ``overrides`` change single ones (``uc_density=1000``). A mapping is
+        applied on top of the ``rule_set``'s values.
+    rule_set : {"manual-2021", "ghsl-2024"}
+        Starting thresholds (see :func:`rule_set_parameters`); ignored when ``parameters`` is a
+        :class:`DegurbaParameters`.
     cell_size_m : float, optional
         Cell side in metres for numpy input (xarray input carries its own). Default 1000.
     require_1km : bool
@@ -421,7 +589,8 @@ def classify_grid(population: Any, land: Any | None = None, built: Any | None = 
         or not in a projected CRS in metres; negative population; missing land or built-up
         values where population exists.
     """
-    p = parameters if isinstance(parameters, DegurbaParameters) else DegurbaParameters(**(parameters or {}))
+    p = parameters if isinstance(parameters, DegurbaParameters) \
+        else rule_set_parameters(rule_set, **dict(parameters or {}))
     if overrides:
         p = replace(p, **overrides)
     pop, meta = _as_array(population, "population")
@@ -505,17 +674,22 @@ def classify_grid(population: Any, land: Any | None = None, built: Any | None = 
         if p.smoothing == "ghsl_2023":
             eligible = valid & ~water
             counted = valid & ((land_share > 0.5) | (popz > 0))
+            if p.majority_count_unknown:
+                counted = counted | ~valid
         else:
             eligible, counted = valid, None
         uc = majority_smoothing(uc, rule=p.smoothing, majority_min=p.majority_min,
-                                eligible=eligible, counted=counted)
+                                eligible=eligible, counted=counted,
+                                count_outside=p.majority_count_unknown)
     if p.gap_fill:
         uc = fill_gaps(uc, p.max_gap_km2 / cell_km2, barrier=~valid)
     is_uc = uc > 0
 
     # --- Urban clusters (manual 2.4): >= 300/km², 8-connected, >= 5,000 (centres included).
-    ucl = population_clusters(valid & ((dens >= p.ucl_density) | is_uc), popz, p.ucl_min_pop,
-                              p.ucl_connectivity) > 0
+    ucl_mask = valid & (dens >= p.ucl_density)
+    if p.ucl_from_centres:
+        ucl_mask |= is_uc
+    ucl = population_clusters(ucl_mask, popz, p.ucl_min_pop, p.ucl_connectivity) > 0
     l1 = np.full(pop.shape, 1, dtype=np.uint8)
     l1[ucl] = 2
     l1[is_uc] = 3
@@ -523,25 +697,36 @@ def classify_grid(population: Any, land: Any | None = None, built: Any | None = 
     l1[rural & water] = 0
     l1[~valid] = NODATA
 
-    # --- Level 2 (manual 2.6).
+    # --- Level 2 (manual 2.6, or the July 2024 amendment).
+    if p.level2_rules == "ghsl-2024":
+        l2 = _level2_ghsl_2024(p, valid, is_uc, dense_duc(p, valid, dens, built_share), popz, dens,
+                               water, cell)
+        coords = {"x": meta["x"], "y": meta["y"], "crs": meta["crs"]} if meta else {}
+        return DegurbaGrid(l1, l2, np.where(valid, uc, 0), pop, density, p, cell_km2, coords)
     l2 = np.full(pop.shape, 11, dtype=np.uint8)
     l2[is_uc] = 30
-    duc = (population_clusters(dense & ~is_uc, popz, p.duc_min_pop, p.duc_connectivity) > 0) & (l1 == 2)
+    duc = (population_clusters(dense_duc(p, valid, dens, built_share) & ~is_uc, popz, p.duc_min_pop,
+                               p.duc_connectivity) > 0) & (l1 == 2)
     l2[duc] = 23
     rest = (l1 == 2) & ~duc
     core = is_uc | duc
     if rest.any():
-        comp, n = ndimage.label(rest, structure=_structure(8))
+        comp, n = ndimage.label(rest, structure=_structure(p.sduc_connectivity))
         cpop = np.bincount(comp.ravel(), weights=popz.ravel(), minlength=n + 1)
         if core.any():
-            dist = ndimage.distance_transform_edt(~core)  # centre-to-centre, in cells
+            if p.sduc_buffer_metric == "chebyshev":
+                dist = ndimage.distance_transform_cdt(~core, metric="chessboard").astype(float)
+            else:
+                dist = ndimage.distance_transform_edt(~core)  # centre-to-centre, in cells
             gap_km = (dist - 1.0) * cell / 1000.0
             cmin = ndimage.minimum(gap_km, comp, index=np.arange(1, n + 1))
             far = np.concatenate([[False], np.asarray(cmin) >= p.sduc_buffer_km])
         else:
             far = np.ones(n + 1, bool)
             far[0] = False
-        sduc_c = far & (cpop >= p.sduc_min_pop)
+        cdens_ok = np.concatenate([[False], np.asarray(ndimage.minimum(
+            dens, comp, index=np.arange(1, n + 1))) >= p.sduc_density]) if n else np.zeros(1, bool)
+        sduc_c = far & (cpop >= p.sduc_min_pop) & cdens_ok
         sduc_c[0] = False
         l2[rest & sduc_c[comp]] = 22
         l2[rest & ~sduc_c[comp]] = 21
@@ -556,7 +741,52 @@ def classify_grid(population: Any, land: Any | None = None, built: Any | None = 
     return DegurbaGrid(l1, l2, np.where(valid, uc, 0), pop, density, p, cell_km2, coords)
 
 
-def classify_units(unit_population: pd.DataFrame, *, level: int = 1, unit_share: float = 0.5) -> pd.DataFrame:
+def dense_duc(p: DegurbaParameters, valid: np.ndarray, dens: np.ndarray,
+              built_share: np.ndarray) -> np.ndarray:
+    """Cells dense enough for a dense urban cluster (density, or the built-up criterion)."""
+    m = valid & (dens >= p.duc_density)
+    if p.built_criterion:
+        m |= valid & (built_share >= p.built_threshold)
+    return m
+
+
+def _level2_ghsl_2024(p: DegurbaParameters, valid: np.ndarray, is_uc: np.ndarray, duc_mask: np.ndarray,
+                      popz: np.ndarray, dens: np.ndarray, water: np.ndarray, cell: float) -> np.ndarray:
+    """Level-2 grid classes by the July 2024 rules, in flexurba's order of steps."""
+    unset = 0
+    l2 = np.zeros(popz.shape, dtype=np.uint8)
+    l2[is_uc] = 30
+    duc = (population_clusters(duc_mask, popz, p.duc_min_pop, p.duc_connectivity) > 0) & (l2 == unset)
+    l2[duc] = 23
+    core = l2 > 0
+    n_buf = int(round(p.sduc_buffer_km * 1000.0 / cell))
+    if core.any() and n_buf > 0:
+        if p.sduc_buffer_metric == "chebyshev":
+            buffer = ndimage.binary_dilation(core, structure=_RING, iterations=n_buf)
+        else:  # edge-to-edge gap below the buffer
+            buffer = (ndimage.distance_transform_edt(~core) - 1.0) * cell / 1000.0 < p.sduc_buffer_km
+    else:
+        buffer = core
+    sd = population_clusters(valid & (dens >= p.sduc_density), popz, p.sduc_min_pop, p.sduc_connectivity)
+    near = np.unique(sd[buffer & (sd > 0)])
+    sduc = (sd > 0) & ~np.isin(sd, near) & (l2 == unset)
+    l2[sduc] = 22
+    surb = (population_clusters(valid & (dens >= p.ucl_density), popz, p.ucl_min_pop, p.ucl_connectivity)
+            > 0) & (l2 == unset)
+    l2[surb] = 21
+    rc = (population_clusters(valid & (dens >= p.rc_density), popz, p.rc_min_pop, p.rc_connectivity)
+          > 0) & (l2 == unset)
+    l2[rc] = 13
+    l2[(l2 == unset) & valid & (dens >= p.ldr_density)] = 12
+    rest = (l2 == unset) & valid
+    l2[rest] = 11
+    l2[rest & water] = 10
+    l2[~valid] = NODATA
+    return l2
+
+
+def classify_units(unit_population: pd.DataFrame, *, level: int = 1, unit_share: float = 0.5,
+                   rule_set: str = "manual-2021") -> pd.DataFrame:
     """Classify local units from the population they hold in each grid class (manual, chapter 3).
 
     Parameters
@@ -568,6 +798,8 @@ def classify_units(unit_population: pd.DataFrame, *, level: int = 1, unit_share:
     level : {1, 2}
     unit_share : float
         The decisive share (0.5 in the manual).
+    rule_set : {"manual-2021", "ghsl-2024"}
+        Level-2 rules: the 2021 manual's largest share, or the July 2024 cumulative shares.
 
     Returns
     -------
@@ -585,6 +817,8 @@ def classify_units(unit_population: pd.DataFrame, *, level: int = 1, unit_share:
     """
     if level not in (1, 2):
         raise ValueError(f"level must be 1 or 2, got {level!r}")
+    if rule_set not in RULE_SETS:
+        raise ValueError(f"rule_set must be one of {list(RULE_SETS)}, got {rule_set!r}")
     if not 0 < unit_share < 1:
         raise ValueError(f"unit_share must lie strictly between 0 and 1, got {unit_share!r}")
     codes = list(LEVEL1_CLASSES) if level == 1 else list(LEVEL2_CLASSES)
@@ -609,6 +843,18 @@ def classify_units(unit_population: pd.DataFrame, *, level: int = 1, unit_share:
     else:
         uc = share[30]
         ucl = share[[30, 23, 22, 21]].sum(axis=1)
+        if rule_set == "ghsl-2024":
+            dense_s = share[[30, 23]].sum(axis=1)
+            sub_s = share[[21, 13, 12, 11, 10]].sum(axis=1)
+            town_code = np.where(dense_s >= unit_share, 23, np.where(sub_s >= unit_share, 21, 22))
+            vil_s = share[[30, 23, 22, 21, 13]].sum(axis=1)
+            vlow_s = share[[11, 10]].sum(axis=1)
+            rural_code = np.where(vil_s >= unit_share, 13, np.where(vlow_s >= unit_share, 11, 12))
+            code = np.where(uc >= unit_share, 30, np.where(ucl >= unit_share, town_code, rural_code))
+            out = share.add_prefix("share_")
+            out["code"] = code
+            out["class"] = [UNIT_LEVEL2_CLASSES[int(c)] for c in code]
+            return out
         town = share[[23, 22, 21]].to_numpy()
         town_code = np.array([23, 22, 21])[town.argmax(axis=1)]  # argmax takes the first on ties
         rur = share[[13, 12, 11, 10]].to_numpy()
