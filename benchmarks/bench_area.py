@@ -16,20 +16,22 @@ Monte Carlo error).
 
 Part 2 (classifiers) compares the scikit-learn random forest with the torch MLP of
 :mod:`statmethods.area.landcover`: spatial cross-validation on the Raleigh labelled pixels (time and
-accuracy) and whole-scene prediction throughput on Zion (pixels per second). Not run in CI.
+accuracy) and whole-scene prediction throughput on Zion (pixels per second); ``--skip-classifiers``
+leaves it out. Not run in CI.
 
 Usage::
 
     STATMETHODS_DATA_DIR=../shared/data .venv/bin/python benchmarks/bench_area.py
     .venv/bin/python benchmarks/bench_area.py --replicates 20000 --loop-replicates 100
 
-Writes ``bench_area.json`` and ``bench_area.csv`` to ``--output-dir`` (default ``benchmarks/out``).
+Writes ``benchmarks/results/area.json`` (rows with ``case``, ``method``, ``peer``, ``seconds``,
+``peer_seconds``, ``ratio`` = seconds / peer_seconds, for the book's performance appendix), and
+``bench_area.csv`` with every timing to ``--output-dir`` (default ``benchmarks/out``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import warnings
 from pathlib import Path
 
@@ -40,7 +42,7 @@ import torch
 
 warnings.filterwarnings("ignore", message="IProgress not found")
 
-from _timing import best_of, machine_info  # noqa: E402
+from _timing import best_of, machine_info, write_results  # noqa: E402
 
 from statmethods import data  # noqa: E402
 from statmethods.area import allocate_sample, stratified_area_estimate, stratified_estimates_batch  # noqa: E402
@@ -82,6 +84,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3, help="best of this many timings")
     ap.add_argument("--n-train", type=int, default=5000, help="Zion training pixels of the map classifiers")
     ap.add_argument("--trees", type=int, default=200, help="random-forest trees (cross-validation)")
+    ap.add_argument("--mlp-epochs", type=int, default=300, help="torch MLP training epochs")
+    ap.add_argument("--skip-classifiers", action="store_true", help="time the coverage simulation only")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--output-dir", default="benchmarks/out")
     args = ap.parse_args()
@@ -123,6 +127,34 @@ def main() -> None:
     cov = pd.DataFrame({"coverage, vectorised": sim.table()["coverage"].to_numpy(),
                         "coverage, loop": sim_loop.table()["coverage"].to_numpy()}, index=classes)
 
+    n_pix = f"{truth.size:,} pixels, n = {int(alloc.sum())}"
+    results = [
+        {"case": f"coverage simulation per replicate (Zion, {n_pix})",
+         "method": "coverage_simulation (multivariate hypergeometric counts, one batch estimate)",
+         "peer": "coverage_simulation_loop (draw pixels, cross-tabulate, estimate per replicate)",
+         "seconds": per_rep["simulation, vectorised"], "peer_seconds": per_rep["simulation, plain loop"],
+         "ratio": per_rep["simulation, vectorised"] / per_rep["simulation, plain loop"],
+         "replicates": args.replicates, "peer_replicates": args.loop_replicates,
+         "max_coverage_difference": float((cov.iloc[:, 0] - cov.iloc[:, 1]).abs().max())},
+        {"case": f"stratified estimates per replicate ({len(counts)} simulated error matrices)",
+         "method": "stratified_estimates_batch (all replicates at once)",
+         "peer": "stratified_area_estimate per replicate",
+         "seconds": per_rep["estimation only, batch"],
+         "peer_seconds": per_rep["estimation only, per-replicate loop"],
+         "ratio": per_rep["estimation only, batch"] / per_rep["estimation only, per-replicate loop"]},
+    ]
+    machine = machine_info()
+    pd.set_option("display.width", 160)
+    print(f"\n{machine}")
+    print(f"\nCoverage simulation, Zion ({truth.size:,} pixels, strata {classes}, n = {int(alloc.sum())} "
+          f"{args.allocation}); vectorised R = {args.replicates:,}, loop R = {args.loop_replicates}")
+    for k, v in per_rep.items():
+        print(f"  {k:40s} {v * 1e3:10.4f} ms / replicate")
+    print(cov.round(3).to_string())
+    if args.skip_classifiers:
+        _write(args, rows, results)
+        return
+
     # ---- Part 2: classifiers --------------------------------------------------------------------
     files = [data.path(f"landsat7-raleigh/lsat7_2000_{b}0.tif") for b in (1, 2, 3, 4, 5)]
     raleigh = stack_bands(files, ["blue", "green", "red", "nir", "swir1"])
@@ -133,9 +165,10 @@ def main() -> None:
         f"random forest ({args.trees} trees, scikit-learn {sklearn.__version__}, 1 thread)":
             (random_forest_baseline(args.seed, args.trees),
              random_forest_baseline(args.seed, 30).set_params(max_depth=10, class_weight=None)),
-        f"torch MLP (32 hidden, 300 epochs, torch {torch.__version__}, float64, 1 training thread)":
-            (TorchMLPClassifier(hidden=(32,), epochs=300, seed=args.seed),
-             TorchMLPClassifier(hidden=(32,), epochs=300, balanced=False, seed=args.seed)),
+        f"torch MLP (32 hidden, {args.mlp_epochs} epochs, torch {torch.__version__}, float64, "
+        "1 training thread)":
+            (TorchMLPClassifier(hidden=(32,), epochs=args.mlp_epochs, seed=args.seed),
+             TorchMLPClassifier(hidden=(32,), epochs=args.mlp_epochs, balanced=False, seed=args.seed)),
     }
     clf_rows = []
     for name, (cv_model, map_model) in models.items():
@@ -152,34 +185,31 @@ def main() -> None:
         rows.append({"part": "classifier", "what": name, **row.to_dict()})
 
     rf, mlp = clf.iloc[0], clf.iloc[1]
-    ratios = {
-        "simulation per replicate, loop / vectorised":
-            per_rep["simulation, plain loop"] / per_rep["simulation, vectorised"],
-        "estimation per replicate, loop / batch":
-            per_rep["estimation only, per-replicate loop"] / per_rep["estimation only, batch"],
-        "cross-validation time, MLP / RF": mlp["cv_seconds_5_folds"] / rf["cv_seconds_5_folds"],
-        "map throughput, MLP / RF": mlp["zion_map_pixels_per_s"] / rf["zion_map_pixels_per_s"],
-        "spatial-CV accuracy, MLP - RF": mlp["cv_accuracy_spatial"] - rf["cv_accuracy_spatial"],
-    }
-    machine = machine_info()
-    pd.set_option("display.width", 160)
-    print(f"\n{machine}")
-    print(f"\nCoverage simulation, Zion ({truth.size:,} pixels, strata {classes}, n = {int(alloc.sum())} "
-          f"{args.allocation}); vectorised R = {args.replicates:,}, loop R = {args.loop_replicates}")
-    for k, v in per_rep.items():
-        print(f"  {k:40s} {v * 1e3:10.4f} ms / replicate")
-    print(cov.round(3).to_string())
+    results += [
+        {"case": "spatial 5-fold cross-validation, Raleigh labelled pixels", "method": mlp.name,
+         "peer": rf.name, "seconds": mlp["cv_seconds_5_folds"], "peer_seconds": rf["cv_seconds_5_folds"],
+         "ratio": mlp["cv_seconds_5_folds"] / rf["cv_seconds_5_folds"],
+         "accuracy": mlp["cv_accuracy_spatial"], "peer_accuracy": rf["cv_accuracy_spatial"]},
+        {"case": f"whole-scene map, Zion ({truth.size:,} pixels)", "method": mlp.name, "peer": rf.name,
+         "seconds": truth.size / mlp["zion_map_pixels_per_s"],
+         "peer_seconds": truth.size / rf["zion_map_pixels_per_s"],
+         "ratio": rf["zion_map_pixels_per_s"] / mlp["zion_map_pixels_per_s"],
+         "agreement_with_nlcd": mlp["zion_map_agreement_with_nlcd"],
+         "peer_agreement_with_nlcd": rf["zion_map_agreement_with_nlcd"]},
+    ]
     print("\nClassifiers (Raleigh spatial CV; Zion whole-scene map)")
     print(clf.round(3).to_string())
+    _write(args, rows, results)
+
+
+def _write(args: argparse.Namespace, rows: list[dict], results: list[dict]) -> None:
     print()
-    for k, v in ratios.items():
-        print(f"{k:45s} {v:10.3f}")
+    for r in results:
+        print(f"{r['case']}: ratio {r['ratio']:.4f} ({r['seconds']:.4g} s vs {r['peer_seconds']:.4g} s)")
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(out / "bench_area.csv", index=False)
-    (out / "bench_area.json").write_text(json.dumps(
-        {"machine": machine, "args": vars(args), "results": rows, "coverage": cov.to_dict(),
-         "ratios": {k: float(v) for k, v in ratios.items()}}, indent=2, default=float), encoding="utf-8")
+    print(write_results("area", results, args=vars(args)))
 
 
 if __name__ == "__main__":
