@@ -124,7 +124,8 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
                 blocking_rules: Sequence[Sequence[str]], em_blocking_rules: Sequence[Sequence[str]],
                 backend: str = "duckdb", seed: int = 42, max_pairs_u: float = 2e6,
                 deterministic_rules: Sequence[Sequence[str]] | None = None, recall: float = 0.7,
-                fixed_u: dict[str, Any] | None = None, spark: Any = None,
+                fixed_u: dict[str, Any] | None = None, fixed_m: dict[str, Any] | None = None,
+                spark: Any = None,
                 threshold_match_probability: float | None = None) -> SplinkLinkResult:
     """Link two tables (or deduplicate one) with a Splink Fellegi-Sunter model.
 
@@ -149,6 +150,9 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
     fixed_u
         A trained model (``SplinkLinkResult.model``) whose u probabilities are reused instead of
         sampling (so two engines can be compared on identical u).
+    fixed_m
+        A trained model whose m probabilities (and lambda) are reused; with ``em_blocking_rules=[]``
+        the model is only applied (prediction with a trained model).
     spark
         A Spark session for ``backend="spark"`` (default: :func:`spark_session`).
     threshold_match_probability
@@ -164,7 +168,11 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
     if len(tables) not in (1, 2):
         raise ValueError(f"give one table (deduplication) or two (linkage), got {len(tables)}")
     db_api = _db_api(backend, spark)
-    names = ["file_a", "file_b"][: len(tables)]
+    import uuid
+
+    # a Spark session may already hold the tables of an earlier run; DuckDB starts empty
+    tag = uuid.uuid4().hex[:8] if backend == "spark" else "0"
+    names = [f"file_a_{tag}", f"file_b_{tag}"][: len(tables)]
     sdfs = [db_api.register(t, dataset_display_name=n) for t, n in zip(tables, names, strict=False)]
     settings = SettingsCreator(
         link_type="link_only" if len(tables) == 2 else "dedupe_only",
@@ -182,6 +190,10 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
         linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
     else:
         _set_u(linker, fixed_u)
+    if fixed_m is not None:
+        _set_u(linker, fixed_m, "m_probability")
+        lam = fixed_m["probability_two_random_records_match"]
+        linker._settings_obj._probability_two_random_records_match = lam
     for rule in em_blocking_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*rule), estimate_without_term_frequencies=True)
@@ -196,14 +208,14 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
                             backend, len(out), model)
 
 
-def _set_u(linker: Any, model: dict[str, Any]) -> None:
+def _set_u(linker: Any, model: dict[str, Any], what: str = "u_probability") -> None:
     by_name = {c["output_column_name"]: c for c in model["comparisons"]}
     for comp in linker._settings_obj.comparisons:
         src = by_name[comp.output_column_name]["comparison_levels"]
         levels = [lev for lev in comp.comparison_levels]
         for lev, s in zip(levels, src, strict=False):
-            if not lev.is_null_level and s.get("u_probability") is not None:
-                lev.u_probability = s["u_probability"]
+            if not lev.is_null_level and s.get(what) is not None:
+                setattr(lev, what, s[what])
 
 
 COMPARISON_KINDS = ("exact", "levenshtein", "jaro_winkler")
