@@ -131,3 +131,10 @@ def test_bad_input_messages():
     with pytest.raises(ValueError, match="no sample units"):
         regression_estimator(SAMPLE, "y", "x", pd.concat([POP, pd.DataFrame({"N": [5.0], "x": [1.0]},
                                                                              index=["C"])]), strata="h")
+
+
+def test_result_protocol_estimates_se_and_conf_int_at_another_level():
+    r = regression_estimator(SAMPLE, "y", "x", POP, strata="h")
+    assert r.estimates.equals(r.total) and r.se.equals(r.total_se)
+    ci = r.conf_int(0.80, estimator="direct")
+    np.testing.assert_allclose(ci["upper"] - ci["lower"], 2 * 1.2815515655446004 * r.direct_se)

@@ -203,3 +203,20 @@ def test_fay_herriot_boundary_variance_gives_synthetic_estimates():
     assert r.refvar == 0.0
     np.testing.assert_allclose(r.eblup, r.synthetic)
     assert any("at 0" in n for n in r.notes)
+
+
+def test_fay_herriot_result_protocol_estimates_se_and_conf_int_at_another_level(milk_fh):
+    assert milk_fh.estimates.equals(milk_fh.eblup)
+    assert np.allclose(milk_fh.se, np.sqrt(R_FH_MSE), rtol=1e-3)
+    ci = milk_fh.conf_int(0.90)
+    np.testing.assert_allclose(ci["upper"] - ci["lower"], 2 * 1.6448536269514722 * milk_fh.rmse)
+    assert milk_fh.conf_int().equals(milk_fh.conf_int(milk_fh.confidence))
+
+
+def test_bhf_result_protocol_estimates_and_se(corn):
+    cs, pm = corn
+    r = battese_harter_fuller("CornHec ~ CornPix + SoyBeansPix", cs, "County", pm, pm["PopnSegments"],
+                              lr_test=False)
+    assert r.estimates.equals(r.eblup) and r.se.equals(r.rmse)
+    half = (r.conf_int(0.5)["upper"] - r.conf_int(0.5)["lower"]) / 2
+    np.testing.assert_allclose(half, 0.6744897501960817 * r.rmse)
