@@ -335,15 +335,8 @@ def test_unit_classification_rejects_empty_units_and_unknown_columns():
 
 
 # ------------------------------------ real data against an independent implementation
-# The R package flexurba (Van Migerode et al., cvmigero/flexurba, tests/testthat/test-classify-grid.R)
-# checks its own classification of the same GHSL Belgium grids at 50 cells (R's 1-based cell
-# numbers, row by row). Its expected classes are an independent computation of the same rules.
-FLEXURBA_CELLS = [14873, 19879, 44156, 44649, 11081, 33299, 2891, 6168, 27915, 47788, 36022, 36158, 33640,
-                  47865, 62974, 2040, 7974, 44823, 66183, 63057, 12289, 27462, 23013, 2148, 30621, 948,
-                  26150, 36813, 1340, 20439, 4238, 46025, 49123, 46819, 47402, 14129, 22984, 4325, 63191,
-                  34252, 52215, 30000, 14992, 4848, 43788, 62939, 23006, 52372, 64814, 51888]
-
-
+# The R package flexurba's own tests classify the GHSL Belgium grids at 50 cells; those classes are
+# stored once in src/statmethods/data/reference/flexurba.yml.
 @pytest.fixture(scope="module")
 def belgium():
     from statmethods import data
@@ -354,35 +347,144 @@ def belgium():
     return load("POP"), load("LAND"), load("BUILT_S")
 
 
-def _at_flexurba_cells(grid):
-    return grid.ravel()[np.asarray(FLEXURBA_CELLS) - 1]
+
+# ------------------------------------------------------- rule sets (July 2024 amendment)
+from statmethods.data.reference import reference  # noqa: E402
+from statmethods.indicators.degurba import rule_set_parameters, write_degurba_geotiff  # noqa: E402
+
+FLEXURBA = reference("flexurba")["belgium"]
 
 
-@pytest.mark.parametrize(("overrides", "level", "expected"), [
-    # "DoU_classify_grid() works prt2", case 1: built-up share 0.5, five-of-eight majority rule (R2022A)
-    ({"built_threshold": 0.5}, 1,
-     [1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 2, 2, 2, 1, 1, 3, 1, 1, 1, 1, 2, 1, 2, 0, 1, 0, 1, 2, 1, 3, 1, 1, 1, 1,
-      1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1]),
-    # case 4: 2,000/km², 8-connected centres, no smoothing or gap filling, clusters of 80,000
-    ({"built_threshold": 0.5, "uc_density": 2000, "uc_connectivity": 8, "smoothing": "none",
-      "gap_fill": False, "ucl_min_pop": 80_000}, 1,
-     [1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 2, 1, 1, 3, 1, 1, 1, 1, 2, 1, 2, 0, 1, 0, 1, 2, 1, 3, 1, 1, 1, 1,
-      1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1]),
-    # "DoU_classify_grid() works", case 2 (level 2): semi-dense clusters by the manual's 300/km² and
-    # 5,000 rule, 8-connected, 3 km away; low density rural from 70/km²; dense clusters from 6,000
-    ({"built_threshold": 0.2, "smoothing": "none", "ldr_density": 70, "duc_min_pop": 6000,
-      "sduc_buffer_km": 3}, 2,
-     [11, 12, 11, 11, 11, 11, 12, 11, 21, 11, 22, 21, 23, 11, 13, 30, 12, 11, 11, 11, 21, 12, 23, 10, 12,
-      10, 11, 21, 11, 30, 12, 11, 11, 12, 12, 12, 11, 10, 11, 11, 12, 11, 21, 12, 11, 11, 11, 12, 21, 11]),
-])
-def test_belgium_matches_flexurba_reference_cells(belgium, overrides, level, expected):
+@pytest.mark.parametrize("case", FLEXURBA["cases"], ids=[c["name"] for c in FLEXURBA["cases"]])
+def test_rule_sets_match_flexurba_reference_cells(belgium, case):
     pop, land, built = belgium
-    r = classify_grid(pop, land, built, **overrides)
-    got = _at_flexurba_cells(r.level1 if level == 1 else r.level2)
-    expected = np.asarray(expected)
+    r = classify_grid(pop, land, built, rule_set=case["rule_set"], **case["overrides"])
+    got = (r.level1 if case["level"] == 1 else r.level2).ravel()[np.asarray(FLEXURBA["cells"]) - 1]
+    expected = np.asarray(case["expected"])
     has_data = got != NODATA
-    # flexurba counts cells without population data as water; here they are no-data (never zero)
-    assert (~has_data).sum() == 2 and set(expected[~has_data]) <= {0, 10}
-    cells = np.asarray(FLEXURBA_CELLS)[has_data]
-    assert (got[has_data] == expected[has_data]).all(), list(zip(cells, got[has_data], expected[has_data],
-                                                                 strict=True))
+    assert set(expected[~has_data]) <= {0, 10}  # flexurba's water for no-data cells
+    assert (got[has_data] == expected[has_data]).all()
+
+
+def test_ghsl_2024_semi_dense_cluster_needs_900_2500_rook_and_2km():
+    # a lone town far from any centre: 3 cells of 900/km² in a row = 2,700 inhabitants
+    pop = grid((20, 20), 10.0)
+    pop[10, 5:8] = 900.0
+    pop[9, 4] = 900.0  # diagonal only: not part of the rook cluster
+    kw = {"require_1km": False, "rule_set": "ghsl-2024"}
+    r = classify_grid(pop, **kw)
+    assert (r.level2[10, 5:8] == 22).all()
+    assert r.level2[9, 4] != 22
+    pop[10, 7] = 899.0  # now 2 cells of 900: 1,800 < 2,500
+    assert not (classify_grid(pop, **kw).level2 == 22).any()
+    # the same town under the 2021 rules: 300/km² and 5,000 inhabitants: not semi-dense
+    pop[10, 7] = 900.0
+    assert not (classify_grid(pop, require_1km=False).level2 == 22).any()
+
+
+def test_ghsl_2024_buffer_is_two_cells_in_every_direction():
+    pop = grid((30, 30), 10.0)
+    pop[2:5, 2:5] = 6000.0  # dense urban cluster of 54,000 > 5,000 (uc_min_pop raised so not a centre)
+    pop[7, 7:10] = 1000.0  # diagonal gap of 2 cells from (4, 4): chebyshev distance 3 -> outside buffer
+    kw = {"require_1km": False, "rule_set": "ghsl-2024", "uc_min_pop": 1e9, "smoothing": "none"}
+    r = classify_grid(pop, **kw)
+    assert (r.level2[2:5, 2:5] == 23).all()
+    assert (r.level2[7, 7:10] == 22).all()
+    pop2 = pop.copy()
+    pop2[7, 7:10] = 10.0
+    pop2[6, 6:9] = 1000.0  # chebyshev distance 2: inside the buffer -> suburban, not semi-dense
+    r2 = classify_grid(pop2, **kw)
+    assert not (r2.level2[6, 6:9] == 22).any()
+
+
+def test_urban_clusters_from_centres_convention():
+    # a centre cell of low density (added by the built-up criterion) bridging two small clusters
+    pop = grid((5, 9), 0.0)
+    pop[2, 0:4] = 1000.0  # 4,000
+    pop[2, 5:9] = 1000.0  # 4,000
+    built = np.zeros_like(pop)
+    uc = np.zeros(pop.shape, int)
+    uc[2, 4] = 1
+    from statmethods.indicators.degurba import population_clusters
+    bridge = population_clusters((pop >= 300) | (uc > 0), pop, 5000, 8)
+    alone = population_clusters(pop >= 300, pop, 5000, 8)
+    assert (bridge[2] > 0).all() and not (alone > 0).any()
+    # through classify_grid: the built-up criterion makes the middle cell a centre of 50,000 with
+    # its neighbours when uc_min_pop is lowered; the flexurba convention leaves the arms rural
+    pop[2, 4] = 0.0
+    built[2, 4] = 1e6
+    p_ours = classify_grid(pop, None, built, require_1km=False, uc_min_pop=0, smoothing="none",
+                           gap_fill=False, uc_density=5000, built_threshold=0.5)
+    p_flex = classify_grid(pop, None, built, require_1km=False, uc_min_pop=0, smoothing="none",
+                           gap_fill=False, uc_density=5000, built_threshold=0.5, ucl_from_centres=False)
+    assert p_ours.level1[2, 4] == 3 and (p_ours.level1[2, :4] == 2).all()
+    assert p_flex.level1[2, 4] == 3 and (p_flex.level1[2, :4] == 1).all()
+
+
+def test_majority_rule_counting_off_grid_neighbours():
+    # a corner cell with 3 in-grid neighbours, 2 of them in the centre: 2 > 3/2 adds it when off-grid
+    # cells are not counted; with the 5 off-grid cells counted, 2 > 8/2 fails
+    lab = np.zeros((4, 4), int)
+    lab[0, 1] = lab[1, 0] = lab[1, 1] = 1
+    counted = np.ones(lab.shape, bool)
+    inside = majority_smoothing(lab, rule="ghsl_2023", counted=counted)
+    flex = majority_smoothing(lab, rule="ghsl_2023", counted=counted, count_outside=True)
+    assert inside[0, 0] == 1 and flex[0, 0] == 0
+
+
+def test_units_level2_july_2024_rules_differ_from_2021():
+    # town: 30 % dense, 35 % semi-dense, 35 % suburban + rural ...
+    df = pd.DataFrame({30: [0, 0, 0, 0, 0], 23: [30, 55, 10, 0, 0], 22: [35, 5, 45, 0, 0],
+                       21: [25, 10, 20, 10, 0], 13: [10, 30, 25, 30, 20], 12: [0, 0, 0, 45, 20],
+                       11: [0, 0, 0, 15, 60]})
+    old = classify_units(df, level=2)
+    new = classify_units(df, level=2, rule_set="ghsl-2024")
+    # unit 0: 2021: semi-dense share largest -> semi-dense town; 2024: dense 30 %, suburban+rural 35 %
+    # -> semi-dense town; unit 1: dense town both; unit 2: 2024 suburban+rural 45 % < 50 -> semi-dense
+    # unit 3 (rural): 2021 largest = low density -> dispersed; 2024 villages need 40 % < 50, very low
+    # 15 % -> dispersed; unit 4: very low density 60 % -> mostly uninhabited in both
+    assert list(old["code"]) == [22, 23, 22, 12, 11]
+    assert list(new["code"]) == [22, 23, 22, 12, 11]
+    df2 = pd.DataFrame({30: [0], 23: [20], 22: [45], 21: [30], 13: [5], 12: [0], 11: [0]})
+    assert classify_units(df2, level=2)["code"].iloc[0] == 22  # largest town share: semi-dense
+    assert classify_units(df2, level=2, rule_set="ghsl-2024")["code"].iloc[0] == 22
+    df3 = pd.DataFrame({30: [0], 23: [10], 22: [40], 21: [0], 13: [0], 12: [50], 11: [0]})
+    # urban share 50 % -> town; 2021: semi-dense largest; 2024: suburban + rural cells = 50 % -> suburban
+    assert classify_units(df3, level=2)["code"].iloc[0] == 22
+    assert classify_units(df3, level=2, rule_set="ghsl-2024")["code"].iloc[0] == 21
+
+
+def test_rule_set_parameters_and_overrides():
+    p = rule_set_parameters("ghsl-2024", sduc_density=950)
+    assert (p.built_threshold, p.smoothing, p.sduc_min_pop, p.sduc_connectivity, p.sduc_density) == \
+        (0.2, "ghsl_2023", 2500, 4, 950)
+    assert rule_set_parameters().built_threshold == 0.5
+    with pytest.raises(ValueError, match="rule_set"):
+        rule_set_parameters("ghsl-2019")
+    with pytest.raises(ValueError, match="ucl_density"):
+        DegurbaParameters(ucl_density=2000)
+
+
+def test_geotiff_has_both_levels_on_the_input_grid(belgium, tmp_path):
+    import rasterio
+
+    pop, land, built = belgium
+    win = {"y": slice(100, 140), "x": slice(120, 170)}
+    r = classify_grid(pop.isel(**win), land.isel(**win), built.isel(**win), rule_set="ghsl-2024")
+    f = tmp_path / "degurba_grid.tif"
+    write_degurba_geotiff(r, f)
+    with rasterio.open(f) as src:
+        assert src.count == 2 and src.crs == pop.rio.crs
+        assert src.transform.almost_equals(pop.isel(**win).rio.transform())
+        np.testing.assert_array_equal(src.read(1), r.level1)
+        np.testing.assert_array_equal(src.read(2), r.level2)
+        assert set(np.unique(src.read(2))) <= {10, 11, 12, 13, 21, 22, 23, 30, NODATA}
+
+
+def test_centres_table_sums_to_centre_cells(belgium):
+    pop, land, built = belgium
+    r = classify_grid(pop, land, built, rule_set="ghsl-2024")
+    t = r.centres()
+    assert len(t) == r.n_urban_centres
+    assert t["cells"].sum() == (r.level1 == 3).sum()
+    assert t["population"].sum() == pytest.approx(np.nansum(pop.values[r.level1 == 3]))
