@@ -74,12 +74,11 @@ class DPRelease:
     true: np.ndarray | None
     estimates: np.ndarray
     se: float
-    half_width: float
     confidence: float
     privacy_spent: float
 
-    def conf_int(self, confidence: float | None = None) -> np.ndarray:
-        """Intervals ``estimate +- a`` from OpenDP's accuracy function (columns low, high)."""
+    def accuracy(self, confidence: float | None = None) -> float:
+        """Half-width ``a`` with ``P(|noise| > a) <= 1 - confidence`` (OpenDP's accuracy function)."""
         dp = _dp()
         conf = self.confidence if confidence is None else confidence
         discrete = self.statistic == "count"
@@ -87,7 +86,11 @@ class DPRelease:
             f = dp.discrete_laplacian_scale_to_accuracy if discrete else dp.laplacian_scale_to_accuracy
         else:
             f = dp.discrete_gaussian_scale_to_accuracy if discrete else dp.gaussian_scale_to_accuracy
-        a = f(self.scale, 1 - conf)
+        return float(f(self.scale, 1 - conf))
+
+    def conf_int(self, confidence: float | None = None) -> np.ndarray:
+        """Intervals ``estimate +- a`` from OpenDP's accuracy function (columns low, high)."""
+        a = self.accuracy(confidence)
         return np.column_stack([self.estimates - a, self.estimates + a])
 
     def table(self) -> pd.DataFrame:
@@ -101,7 +104,7 @@ class DPRelease:
     def summary(self) -> Summary:
         head = {"statistic": self.statistic, "mechanism": self.mechanism, "epsilon": f"{self.epsilon:g}",
                 "noise scale": f"{self.scale:.4g}", "noise s.e.": f"{self.se:.4g}",
-                f"{self.confidence:.0%} half-width": f"{self.conf_int()[0, 1] - self.estimates[0]:.4g}"}
+                f"{self.confidence:.0%} half-width": f"{self.accuracy():.4g}"}
         if self.mechanism == "gaussian":
             head["delta"] = f"{self.delta:g}"
             head["rho (zCDP)"] = f"{self.rho:.4g}"
@@ -112,7 +115,7 @@ class DPRelease:
 def _finish(stat, mechanism, epsilon, delta, rho, scale, labels, true, noisy, confidence, spent, discrete):
     se = scale * math.sqrt(2) if mechanism == "laplace" else scale
     r = DPRelease(stat, mechanism, float(epsilon), float(delta), rho, float(scale), list(labels),
-                  None if true is None else np.asarray(true, float), np.asarray(noisy, float), se, 0.0,
+                  None if true is None else np.asarray(true, float), np.asarray(noisy, float), se,
                   confidence, float(spent))
     return r
 

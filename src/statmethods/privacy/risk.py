@@ -213,7 +213,8 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
 
     With ``pk = fk / Fk``: ``rk = pk/(1-pk) log(1/pk)`` for ``fk = 1``,
     ``pk/(1-pk) - (pk/(1-pk))^2 log(1/pk)`` for ``fk = 2``, and for ``fk > 2`` either
-    ``pk / (fk - (1 - pk))`` (``approx``) or the exact series (``exact``). Where ``fk = Fk``
+    ``pk / (fk - (1 - pk))`` (``approx``) or the exact series (``exact``; where it
+    overflows, for large ``fk``, sdcMicro returns NaN and this function the approximation). Where ``fk = Fk``
     (the sample is the population) ``rk = 1/fk``.
 
     Parameters
@@ -246,7 +247,7 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
     if np.any(Fk < fk - 1e-9) and freq.weights is not None:
         raise ValueError("some Fk (sum of weights) is below fk. Fix: sampling weights must be at least 1")
     rk = np.zeros(len(fk))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         pk = fk / Fk
         for i, (f, p) in enumerate(zip(fk, pk, strict=True)):
             if f == 1:
@@ -257,6 +258,8 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
                 rk[i] = p / (f - (1 - p))
             else:
                 rk[i] = _rk_exact(f, p)
+                if not np.isfinite(rk[i]):  # the series overflows for large fk: sdcMicro gives NaN
+                    rk[i] = p / (f - (1 - p))
     same = fk == Fk
     rk[same] = 1 / fk[same]
     return RiskResult(method, rk, fk, Fk, freq.index)
