@@ -40,4 +40,6 @@ CASES = [
              "one population-mean column per auxiliary"),
     BadInput("drop-row-zero", {"drop_rows": [0]}, "outside 1..37"),
     BadInput("too-few-replicates", {"n_replicates": 3}, "at least 10"),
+    BadInput("fh-more-coefficients-than-areas", {**MINE, "fh_formula": "direct ~ C(area)"},
+             "the fay–herriot model needs at least", files=_areas()),
 ]

@@ -34,6 +34,18 @@ def formula_columns(formula: str) -> tuple[list[str], list[str]]:
     return names(lhs), names(rhs)
 
 
+def _min_parameters(formula: str, rhs: list[str], df: Any) -> int:
+    """A lower bound on the number of coefficients: intercept, 1 per numeric column, levels - 1 per factor."""
+    import pandas as pd
+
+    side = formula.partition("~")[2].replace(" ", "")
+    n = 0 if ("-1" in side or side.startswith("0+") or "+0" in side) else 1
+    for c in rhs:
+        factor = f"C({c}" in side or not pd.api.types.is_numeric_dtype(df[c])
+        n += max(df[c].nunique() - 1, 0) if factor else 1
+    return n
+
+
 def _fay_herriot(params: dict[str, Any]) -> None:
     formula = params["fh_formula"]
     if not isinstance(formula, str) or formula.count("~") != 1:
@@ -60,6 +72,11 @@ def _fay_herriot(params: dict[str, Any]) -> None:
             line = int(df[c].isna().to_numpy().nonzero()[0][0]) + 2
             fail("fh_file", f"({where}) has a missing value in {c!r} on line {line}",
                  "drop or impute the area, or leave the column out of the formula")
+    n_par = _min_parameters(formula, rhs, df)
+    if len(df) < n_par + 2:
+        fail("fh_formula", f"{formula!r} has at least {n_par} coefficients, but fh_file ({where}) has only "
+             f"{len(df)} areas; the Fay–Herriot model needs at least {n_par + 2}",
+             "use fewer covariates (or merge categories), or give more areas")
     zero = df[vcol].astype(float) <= 0
     if zero.any():
         fail("fh_vardir_column", f"({vcol!r} in {where}) is 0 for {int(zero.sum())} area(s) (first on line "
