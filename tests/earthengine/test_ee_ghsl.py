@@ -89,3 +89,25 @@ def test_lcrpgr_graph_applies_the_un_habitat_formula():
     assert {"lcr", "pgr", "lcrpgr"} <= set(c for c in consts if isinstance(c, str))
     with pytest.raises(ValueError, match="after"):
         lcrpgr_by_extent(extents, 2020, 2000)
+
+
+def test_korean_builtup_grid_is_ghs_built_s_on_the_national_grid():
+    import json
+
+    from statmethods.earthengine.ghsl import builtup_korea_grid
+
+    img = builtup_korea_grid(2020, size=1000)
+    text = json.dumps(img.serialize()) if hasattr(img, "serialize") else str(img)
+    assert GHS_BUILT_S in text and BUILT_BAND in text
+    assert "EPSG:5179" in text and "700000" in text and "2100000" in text
+    assert "Reducer.sum" in functions_used(img)
+    with pytest.raises(ValueError, match="not a size of the national grid"):
+        builtup_korea_grid(2020, size=500)
+
+
+def test_degurba_graph_follows_the_urban_cluster_convention():
+    import json
+
+    ours = json.dumps(degurba_level1(2020).serialize())
+    flex = json.dumps(degurba_level1(2020, ucl_from_centres=False).serialize())
+    assert ours != flex

@@ -46,6 +46,7 @@ __all__ = [
     "MOLLWEIDE",
     "POP_BAND",
     "builtup_image",
+    "builtup_korea_grid",
     "degurba_level1",
     "degurba_population_by_unit",
     "grid_1km",
@@ -109,6 +110,27 @@ def grid_1km(year: int, *, land: Any | None = None, cell_m: float = 1000.0) -> A
     return pop.addBands(built).addBands(land_img)
 
 
+def builtup_korea_grid(year: int = 2020, *, size: int = 1000) -> Any:
+    """GHS-BUILT-S built-up surface (m² per cell) on the Korean national grid (국토격자, EPSG:5179).
+
+    The dasymetric layer for :func:`statmethods.indicators.grid.census_to_grid`: the 100 m
+    cells are summed (area-weighted at the edges) onto cells of ``size`` metres of the grid
+    whose origin is :data:`statmethods.indicators.grid.GRID_ORIGIN`. Export it with
+    ``Export.image.toDrive(..., crs="EPSG:5179", crsTransform=[size, 0, 700000, 0, -size, 2100000])``
+    and pass its cell values as ``weights``.
+    """
+    from ..indicators.grid import GRID_CRS, GRID_ORIGIN, check_grid_size
+
+    ee = require_ee()
+    size = check_grid_size(size)
+    top = GRID_ORIGIN[1] + 8 * 100_000  # the grid's northern edge
+    proj = ee.Projection(GRID_CRS, [size, 0, GRID_ORIGIN[0], 0, -size, top])
+    img = builtup_image(year)
+    if size >= 100:
+        img = img.reduceResolution(reducer=ee.Reducer.sum(), maxPixels=65535)
+    return img.reproject(proj).rename("built")
+
+
 def _clusters(mask: Any, pop: Any, min_pop: float, connectivity: int, max_size: int) -> Any:
     """1 where ``mask`` cells form a cluster with at least ``min_pop`` people, else 0."""
     ee = require_ee()
@@ -150,7 +172,8 @@ def degurba_level1(year: int = 2020, *, parameters: DegurbaParameters | None = N
         gap_px = int(round(p.max_gap_km2))
         small = uc.Not().selfMask().connectedPixelCount(maxSize=gap_px, eightConnected=True).lt(gap_px)
         uc = uc.Or(small.unmask(0)).rename("cluster")
-    ucl = _clusters(density.gte(p.ucl_density).Or(uc), pop, p.ucl_min_pop, p.ucl_connectivity, max_size)
+    ucl_mask = density.gte(p.ucl_density).Or(uc) if p.ucl_from_centres else density.gte(p.ucl_density)
+    ucl = _clusters(ucl_mask, pop, p.ucl_min_pop, p.ucl_connectivity, max_size)
     level1 = ee.Image(1).where(ucl.eq(1), 2).where(uc.eq(1), 3).rename("degurba_l1")
     return level1.updateMask(pop.mask()).toByte()
 
