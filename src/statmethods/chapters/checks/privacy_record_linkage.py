@@ -23,7 +23,16 @@ def _header(value: str, parameter: str, id_column: str, needed: list[str]) -> No
         cols = pq.read_schema(path).names
         ids = pd.read_parquet(path, columns=[id_column])[id_column] if id_column in cols else None
     else:
-        df = io.read_table(path, parameter)
+        import io as _io
+
+        text = io.decode(path.read_bytes(), path, parameter)
+        sep = "\t" if path.suffix.lower() == ".tsv" else ","
+        try:
+            df = pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, skipinitialspace=True)
+        except Exception as exc:  # parse errors
+            fail(parameter, f"(file {path}) cannot be read as a table ({type(exc).__name__})",
+                 "give a CSV (comma-separated, header on the first line) or Parquet file")
+        df.columns = [str(c).strip() for c in df.columns]
         cols, ids = list(df.columns), (df[id_column] if id_column in df.columns else None)
     if id_column not in cols:
         fail(parameter, f"(file {path}) has no id column {id_column!r} (it has {', '.join(cols)})",
