@@ -222,3 +222,25 @@ def test_integer_postprocess_gives_nonnegative_integers_adding_to_total():
         total = int(rng.integers(0, 60))
         y = privacy.integer_postprocess(z, total)
         assert y.sum() == total and (y >= 0).all() and y.dtype.kind == "i"
+
+
+def test_testdata_expected_reidentifications_match_an_independent_groupby():
+    pyreadr = pytest.importorskip("pyreadr")
+    from statmethods import data
+
+    ref = SDCMICRO["testdata"]
+    d = pyreadr.read_r(str(data.path("sdcmicro/testdata.RData")))["testdata"]
+    r = privacy.individual_risk(d, ref["key_vars"], ref["weights"])
+    g = d.groupby(ref["key_vars"])[ref["weights"]].agg(["size", "sum"])
+    total = 0.0
+    for f, F in zip(g["size"], g["sum"], strict=True):
+        p = f / F
+        if f == 1:
+            rk = p / (1 - p) * np.log(1 / p)
+        elif f == 2:
+            rk = p / (1 - p) - (p / (1 - p)) ** 2 * np.log(1 / p)
+        else:
+            rk = p / (f - (1 - p))
+        total += f * rk
+    assert r.expected_reidentifications == pytest.approx(total)
+    assert (r.fk == 1).sum() == (g["size"] == 1).sum()
