@@ -1,0 +1,48 @@
+"""Checks for ``satellite-urbanisation`` (Degree of Urbanisation), run before the kernel starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import io
+from . import choice, fail, less_than, positive, positive_int
+
+RULE_SETS = ["manual-2021", "ghsl-2024"]
+GHSL_EPOCHS = list(range(1975, 2031, 5))
+
+
+def check(params: dict[str, Any]) -> None:
+    """Refuse impossible thresholds, rule sets and input grids, naming the fix."""
+    choice(params, "rule_set", RULE_SETS)
+    choice(params, "backend", ["local", "earthengine"])
+    choice(params, "ee_year", GHSL_EPOCHS)
+    for name in ("centre_density", "cluster_density", "max_gap_km2"):
+        positive(params, name, allow_zero=True)
+    positive_int(params, "centre_population", minimum=0)
+    positive_int(params, "cluster_population", minimum=0)
+    less_than(params, "cluster_density", "centre_density", strict=False)
+    less_than(params, "cluster_population", "centre_population", strict=False)
+    if not isinstance(params["built_criterion"], bool):
+        fail("built_criterion", f"must be true or false, got {params['built_criterion']!r}",
+             "write -p built_criterion true or -p built_criterion false")
+    bt = params["built_threshold"]
+    if isinstance(bt, bool) or not isinstance(bt, int | float) or not (bt == -1 or 0 <= bt <= 1):
+        fail("built_threshold", f"is a built-up share and must lie in [0, 1] (or -1 for the rule set's "
+             f"value), got {bt!r}", "give a share such as 0.2 or 0.5")
+    files = {name: params[name] for name in ("pop_file", "land_file", "built_file")}
+    for name, value in files.items():
+        io.check_raster(value, name, bands=1, log=False)
+    grids = io.check_same_grid(files, log=False)
+    info = grids["pop_file"]
+    from pyproj import CRS
+
+    crs = CRS.from_user_input(info["crs"])
+    if not crs.is_projected:
+        fail("pop_file", f"is in the geographic CRS {crs.to_string()}; cell areas need a projected CRS "
+             "in metres", "reproject the three grids to an equal-area CRS such as ESRI:54009 (Mollweide)")
+    a, _, _, _, e, _ = info["transform"][:6]
+    if abs(abs(a) - 1000) > 1 or abs(abs(e) - 1000) > 1:
+        fail("pop_file", f"has {abs(a):g} x {abs(e):g} m cells; the Degree of Urbanisation is defined on "
+             "1 km cells", "sum the population (and land, built-up) to 1 km cells first")
+    for name in ("korea_census_file", "korea_units_file"):
+        io.resolve(params[name], name, log=False)
