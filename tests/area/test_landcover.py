@@ -1,142 +1,87 @@
-"""Tests for labelled-pixel extraction, spatial folds and the two land-cover classifiers."""
+"""statmethods.area.landcover: areas from a classified map and a stratified reference sample."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
-from sklearn.base import clone
-from sklearn.metrics import confusion_matrix
 
 from statmethods.area.landcover import (
-    TorchMLPClassifier,
-    cross_validate_classifier,
-    labelled_pixels,
-    predict_map,
-    random_folds,
-    random_forest_baseline,
-    spatial_blocks,
-    spatial_folds,
+    area_comparison,
+    area_from_reference_sample,
+    confusion_corrected_shares,
+    stratified_reference_sample,
 )
-from statmethods.imagery.align import GridMismatchError
 
 
-def _grid(values: np.ndarray, res: float = 30.0) -> xr.DataArray:
-    dims = ("y", "x") if values.ndim == 2 else ("band", "y", "x")
-    ny, nx = values.shape[-2:]
-    coords = {"y": 4150000 - res * (np.arange(ny) + 0.5), "x": 300000 + res * (np.arange(nx) + 0.5)}
-    if values.ndim == 3:
-        coords["band"] = [f"b{i + 1}" for i in range(values.shape[0])]
-    return xr.DataArray(values, dims=dims, coords=coords).rio.write_crs("EPSG:32612")
+def _population(seed: int = 0):
+    """A synthetic population with known classes and a map with known confusion (simulation truth)."""
+    rng = np.random.default_rng(seed)
+    truth = rng.choice(3, size=20_000, p=[0.6, 0.3, 0.1])
+    confuse = np.array([[0.82, 0.10, 0.08], [0.15, 0.80, 0.05], [0.30, 0.10, 0.60]])
+    u = rng.random(truth.size)[:, None]
+    mapped = (u > np.cumsum(confuse[truth], axis=1)).sum(axis=1)
+    return truth, mapped
 
 
-def _data(key: str):
-    from statmethods import data
-
-    try:
-        return data.path(key, download=False)
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"{key} not available: {exc}")
-
-
-def test_labelled_pixels_extracts_positions_values_and_drops_incomplete():
-    bands = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4)
-    bands[1, 2, 3] = np.nan
-    labels = np.full((3, 4), -1.0)
-    labels[0, 1], labels[2, 3], labels[1, 0] = 2, 1, 1
-    lab = _grid(labels).rio.write_nodata(-1)
-    df = labelled_pixels(_grid(bands), lab, class_names={1: "crop", 2: "forest"})
-    assert df.attrs["dropped_incomplete"] == 1  # pixel (2, 3) has a NaN band
-    assert df[["row", "col"]].values.tolist() == [[0, 1], [1, 0]]
-    assert df["b1"].tolist() == [1.0, 4.0] and df["b2"].tolist() == [13.0, 16.0]
-    assert df["class"].tolist() == ["forest", "crop"]
-    assert df["x"].tolist() == [300045.0, 300015.0] and df["y"].tolist() == [4149985.0, 4149955.0]
+def test_a_census_reference_sample_recovers_the_true_areas_exactly():
+    truth, mapped = _population()
+    everyone = np.arange(truth.size)
+    r = area_from_reference_sample(mapped, everyone, truth[everyone], [0, 1, 2], pixel_area=0.0064)
+    np.testing.assert_allclose(r.area.to_numpy(), np.bincount(truth) * 0.0064, rtol=1e-12)
+    np.testing.assert_allclose(r.map_area.to_numpy(), np.bincount(mapped) * 0.0064)
 
 
-def test_labelled_pixels_needs_a_name_for_every_code_and_the_same_grid():
-    bands = _grid(np.ones((2, 3, 4)))
-    lab = _grid(np.array([[1.0, 3, -1, -1]] * 3)).rio.write_nodata(-1)
-    with pytest.raises(ValueError, match=r"no name for label code\(s\) \[3\]"):
-        labelled_pixels(bands, lab, class_names={1: "crop"})
-    with pytest.raises(GridMismatchError):
-        labelled_pixels(bands, _grid(np.ones((3, 4)), res=15.0))
+def test_stratified_area_is_unbiased_and_its_intervals_cover_where_pixel_counts_are_biased():
+    truth, mapped = _population()
+    true_area = np.bincount(truth).astype(float)
+    pixel_count = np.bincount(mapped).astype(float)
+    assert abs(pixel_count[2] - true_area[2]) / true_area[2] > 0.1  # the map over-counts class 2
+    est, cover = [], []
+    for rep in range(400):
+        s = stratified_reference_sample(mapped, 50, seed=rep)
+        r = area_from_reference_sample(mapped, s, truth[s], [0, 1, 2])
+        ci = r.conf_int("area")
+        est.append(r.area.to_numpy())
+        cover.append(((ci["lower"] <= true_area) & (true_area <= ci["upper"])).to_numpy())
+    est = np.array(est)
+    se_mean = est.std(axis=0) / np.sqrt(len(est))
+    assert np.all(np.abs(est.mean(axis=0) - true_area) < 4 * se_mean)
+    coverage = np.mean(cover, axis=0)
+    assert np.all((coverage > 0.91) & (coverage < 0.98)), coverage
 
 
-def test_spatial_blocks_and_folds_keep_blocks_together():
-    assert spatial_blocks([0, 0, 5, 25], [0, 21, 3, 25], 20).tolist() == [0, 1, 0, 100001]
-    rng = np.random.default_rng(0)
-    rows, cols = rng.integers(0, 200, 3000), rng.integers(0, 200, 3000)
-    folds = spatial_folds(rows, cols, n_folds=5, block_size=25, seed=3)
-    blocks = spatial_blocks(rows, cols, 25)
-    tested = np.concatenate([te for _, te in folds])
-    assert np.array_equal(np.sort(tested), np.arange(3000))  # every pixel tested exactly once
-    for tr, te in folds:
-        assert not set(blocks[tr]) & set(blocks[te])  # no block on both sides
-    with pytest.raises(ValueError, match="smaller block_size"):
-        spatial_folds(rows, cols, n_folds=5, block_size=150)
+def test_area_comparison_lines_up_estimates_and_truth():
+    truth, mapped = _population()
+    s = stratified_reference_sample(mapped, 30, seed=1)
+    r = area_from_reference_sample(mapped, s, truth[s], [0, 1, 2])
+    proba = np.eye(3)[mapped]
+    t = area_comparison(r, true_labels=truth, proba=proba)
+    np.testing.assert_allclose(t["pixel_count"], np.bincount(mapped))
+    np.testing.assert_allclose(t["probability_sum"], np.bincount(mapped))  # hard labels: same
+    np.testing.assert_allclose(t["true"], np.bincount(truth))
+    assert t["covered"].dtype == bool
 
 
-def test_cross_validation_confusion_matches_sklearn():
-    rng = np.random.default_rng(2)
-    X = rng.normal(size=(300, 3))
-    y = np.where(X[:, 0] + 0.5 * rng.normal(size=300) > 0, "crop", "other")
-    rf = random_forest_baseline(0, n_estimators=20)
-    res = cross_validate_classifier(rf, X, y, random_folds(300, seed=1))
-    want = confusion_matrix(res.labels, res.predicted, labels=["crop", "other"]).T  # rows = predicted
-    np.testing.assert_array_equal(res.confusion.to_numpy(), want)
-    assert res.overall_accuracy == pytest.approx(np.trace(want) / 300)
-    assert 0.7 < res.overall_accuracy < 1.0
-    assert "Overall accuracy" in str(res.summary())
+def test_matrix_inversion_recovers_shares_when_the_errors_transfer():
+    truth, mapped = _population()
+    true_share = np.bincount(truth) / truth.size
+    # the population's own P(predicted | true): expected mapped shares are exactly C.T @ p
+    c = pd.crosstab(truth, mapped).to_numpy()
+    np.testing.assert_allclose(confusion_corrected_shares(np.bincount(mapped), c), true_share, atol=1e-12)
+    # the same error rates applied to another population with other shares still recover them
+    p_new = np.array([0.2, 0.3, 0.5])
+    cond = c / c.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(confusion_corrected_shares(cond.T @ p_new * 1000, c), p_new, atol=1e-12)
+    with pytest.raises(ValueError, match="singular"):
+        confusion_corrected_shares([5, 5], [[1, 1], [1, 1]])
 
 
-def test_cross_validation_rejects_overlapping_folds():
-    X, y = np.zeros((4, 1)), np.array([0, 1, 0, 1])
-    folds = [(np.array([2, 3]), np.array([0, 1])), (np.array([0, 3]), np.array([1, 2]))]
-    with pytest.raises(ValueError, match="folds overlap"):
-        cross_validate_classifier(random_forest_baseline(0, 5), X, y, folds)
+def test_reference_sample_takes_n_per_map_class_and_checks_n():
+    mapped = np.array([0] * 100 + [1] * 5 + [2] * 50)
+    s = stratified_reference_sample(mapped, 10, seed=0)
+    assert np.bincount(mapped[s]).tolist() == [10, 5, 10]
+    with pytest.raises(ValueError, match="at least 2"):
+        stratified_reference_sample(mapped, 1)
 
 
-def test_torch_mlp_is_deterministic_and_learns():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(400, 2))
-    y = (X[:, 0] * X[:, 1] > 0).astype(int)  # XOR-like: not linearly separable
-    a = TorchMLPClassifier(hidden=(16,), epochs=300, seed=5).fit(X, y)
-    b = clone(a).fit(X, y)
-    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
-    c = TorchMLPClassifier(hidden=(16,), epochs=300, seed=6).fit(X, y)
-    assert not np.array_equal(a.predict_proba(X), c.predict_proba(X))
-    assert a.score(X, y) > 0.95  # a linear model scores about 0.5 here
-    with pytest.raises(ValueError, match="NaN"):
-        TorchMLPClassifier().fit(np.array([[np.nan], [1.0]]), [0, 1])
-
-
-def test_predict_map_classifies_every_complete_pixel():
-    class Threshold:
-        def predict(self, X):
-            return np.where(X[:, 0] > 5, 2, 1)
-
-    vals = np.arange(12, dtype=float).reshape(1, 3, 4)
-    vals[0, 0, 0] = np.nan
-    m = predict_map(Threshold(), _grid(vals), chunk=5)
-    want = np.where(np.arange(12).reshape(3, 4) > 5, 2, 1)
-    want[0, 0] = 0
-    np.testing.assert_array_equal(m.values, want)
-    assert m.rio.nodata == 0 and m.dtype == np.uint8
-
-
-def test_random_folds_overstate_accuracy_on_raleigh():
-    # The chapter's claim: random pixel folds test on near-copies of training pixels and so report a
-    # higher accuracy than spatially separated folds.
-    from statmethods.imagery.align import open_raster, stack_bands
-
-    bands = stack_bands([_data(f"landsat7-raleigh/lsat7_2000_{b}.tif") for b in (10, 20, 30, 40, 50)])
-    lab = open_raster(_data("landsat7-raleigh/landsat96_labelled_pixels.tif"))
-    df = labelled_pixels(bands, lab)
-    assert len(df) == 2704 and df["label"].nunique() == 7
-    X, y = df[list(bands.band.values)].to_numpy(), df["label"].to_numpy()
-    rf = random_forest_baseline(0, n_estimators=50)
-    spatial = cross_validate_classifier(rf, X, y, spatial_folds(df.row, df.col, block_size=20, seed=0))
-    random = cross_validate_classifier(rf, X, y, random_folds(len(df), seed=0))
-    assert random.overall_accuracy > spatial.overall_accuracy + 0.05
-    assert isinstance(spatial.table(), pd.DataFrame)

@@ -4,8 +4,8 @@
 - :mod:`.design`: sample size and allocation of a map-stratified reference sample;
 - :mod:`.simulation`: repeated sampling from a known truth: bias and interval coverage, one
   simulator per estimator, and :func:`interval_coverage` for any estimator;
-- :mod:`.landcover`: land-cover classification with spatially separated folds (imports torch,
-  so its names are loaded on first use);
+- :mod:`.landcover`: areas from a classified map (pixel counts, probability sums, stratified
+  estimates with the map classes as strata); the classifiers are in :mod:`statmethods.classify`;
 - :mod:`.regression`: the regression estimator on an area frame with a satellite auxiliary;
 - :mod:`.small_area`: Fay–Herriot and Battese–Harter–Fuller small-area estimation.
 """
@@ -44,8 +44,8 @@ from .small_area import BatteseHarterFullerResult, FayHerriotResult, battese_har
 _LAZY = {
     name: "landcover"
     for name in [
-        "CrossValidationResult", "TorchMLPClassifier", "cross_validate_classifier", "labelled_pixels",
-        "predict_map", "random_folds", "random_forest_baseline", "spatial_blocks", "spatial_folds",
+        "area_comparison", "area_from_reference_sample", "confusion_corrected_shares", "probability_area",
+        "stratified_reference_sample",
     ]
 }
 

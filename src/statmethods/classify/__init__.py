@@ -3,4 +3,64 @@
 One scikit-learn-style interface (``fit`` / ``predict`` / ``predict_proba``), one
 cross-validation result, fold strategies (random, spatial block, stratified group) and one
 save/load that checks labels and the training data's checksum.
+
+- :mod:`.labels`: :class:`LabelEncoding` (labels kept as given: ``"01"`` is not ``"1"``),
+  :func:`data_checksum`;
+- :mod:`.series`: labelled time series (UCR layout), checks and temporal features;
+- :mod:`.pixels`: labelled pixels of an image stack, classified maps;
+- :mod:`.models`: :class:`ForestClassifier`, :class:`TempCNNClassifier` (1D CNN),
+  :class:`MLPClassifier` (torch), one interface;
+- :mod:`.folds`: random, spatial-block and stratified-group folds;
+- :mod:`.validation`: :func:`cross_validate` and :class:`CrossValidationResult`. Its confusion
+  matrix has **rows = reference (true) class, columns = predicted class**, everywhere;
+- :mod:`.persist`: :func:`save_classifier` / :func:`load_classifier`;
+- :mod:`.mosaiks`, :mod:`.image_cnn`, :mod:`.population`: image-patch features, CNN regressors
+  and population models (import them from their modules).
 """
+
+from .folds import (
+    FOLD_STRATEGIES,
+    check_n_folds,
+    fold_ids,
+    make_folds,
+    random_folds,
+    spatial_block_folds,
+    spatial_blocks,
+    stratified_group_folds,
+)
+from .labels import LabelEncoding, data_checksum, natural_key
+from .models import Classifier, ForestClassifier, MLPClassifier, TempCNNClassifier, check_device, check_epochs
+from .persist import load_classifier, save_classifier
+from .series import LabelledSeries, read_labelled_series, series_groups, temporal_features, validate_series
+from .validation import CrossValidationResult, cross_validate, per_class_table, top_confusions
+
+__all__ = [
+    "FOLD_STRATEGIES",
+    "Classifier",
+    "CrossValidationResult",
+    "ForestClassifier",
+    "LabelEncoding",
+    "LabelledSeries",
+    "MLPClassifier",
+    "TempCNNClassifier",
+    "check_device",
+    "check_epochs",
+    "check_n_folds",
+    "cross_validate",
+    "data_checksum",
+    "fold_ids",
+    "load_classifier",
+    "make_folds",
+    "natural_key",
+    "per_class_table",
+    "random_folds",
+    "read_labelled_series",
+    "save_classifier",
+    "series_groups",
+    "spatial_block_folds",
+    "spatial_blocks",
+    "stratified_group_folds",
+    "temporal_features",
+    "top_confusions",
+    "validate_series",
+]
