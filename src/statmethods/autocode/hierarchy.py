@@ -452,22 +452,23 @@ def naics_structure_counts() -> pd.DataFrame:
     return out.set_index("sector")
 
 
-def load_coded_csv(path: str, text_column: str = "text", code_column: str = "code") -> pd.DataFrame:
-    """Read a user's CSV of answers and codes (codes kept as text, leading zeros intact).
+def load_coded_csv(path: str, text_column: str = "text", code_column: str = "code",
+                   encoding: str = "auto") -> pd.DataFrame:
+    """Read a user's CSV or Parquet file of answers and codes (codes kept as text, leading zeros intact).
+
+    Read through :func:`statmethods.io.read_table`: ``encoding="auto"`` accepts UTF-8 (with or
+    without BOM) and cp949/EUC-KR.
 
     Raises
     ------
     ValueError
-        If the file lacks a named column.
+        If the file lacks a named column or cannot be decoded.
     """
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in (text_column, code_column) if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{path}: no column(s) {missing}; the file has {list(df.columns)}. "
-            "Set text_column and code_column to the names used in your file."
-        )
-    return pd.DataFrame({"text": df[text_column], "code": df[code_column].str.strip()})
+    from .. import io
+
+    df = io.read_table(path, "data_source", required=[text_column, code_column],
+                       codes=[text_column, code_column], encoding=encoding)
+    return pd.DataFrame({"text": df[text_column].fillna(""), "code": df[code_column].fillna("").str.strip()})
 
 
 BUILT_IN_SOURCES = ("naics-2022", "census-occupation-2022")
@@ -480,6 +481,7 @@ def load_source(
     code_levels: Sequence[int] = (2, 3, 4, 5, 6),
     max_records: int = 0,
     seed: int = 0,
+    encoding: str = "auto",
 ) -> tuple[pd.DataFrame, CodeHierarchy, dict[str, int]]:
     """Load a coding index (or a user's CSV) as ``text``/``code`` records with its hierarchy.
 
@@ -497,6 +499,8 @@ def load_source(
         If positive, a random subsample of about this many records, stratified by code.
     seed : int
         Seed of the subsample.
+    encoding : str
+        Text encoding of a user's CSV (``"auto"``: UTF-8, UTF-8 with BOM or cp949).
 
     Returns
     -------
@@ -514,15 +518,15 @@ def load_source(
     elif data_source == "census-occupation-2022":
         d, dropped = load_occupation_index()
         hierarchy = soc_hierarchy(d["code"].unique())
-    elif str(data_source).lower().endswith(".csv"):
-        raw = load_coded_csv(data_source, text_column, code_column)
+    elif str(data_source).lower().endswith((".csv", ".parquet")):
+        raw = load_coded_csv(data_source, text_column, code_column, encoding)
         blank = raw["text"].fillna("").map(lambda t: not normalise_text(str(t)))
         d, dropped = raw.loc[~blank, ["text", "code"]], raw.loc[blank]
         hierarchy = prefix_hierarchy(code_levels, name=f"codes in {data_source}")
         hierarchy.check_codes(d["code"].tolist(), name=f"{data_source}: column {code_column!r}")
     else:
         raise ValueError(
-            f"data_source must be one of {list(BUILT_IN_SOURCES)} or the path of a .csv file, "
+            f"data_source must be one of {list(BUILT_IN_SOURCES)} or the path of a .csv or .parquet file, "
             f"got {data_source!r}"
         )
     info["read"] = len(d) + len(dropped)

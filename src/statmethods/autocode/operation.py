@@ -36,7 +36,6 @@ __all__ = [
     "AutocodeReport",
     "Split",
     "auto_coding_table",
-    "check_chapter_parameters",
     "coverage_curve",
     "fallback_thresholds",
     "hierarchical_fallback",
@@ -544,38 +543,3 @@ def run_autocode(
         notes=notes,
         coder=coder,
     )
-
-
-def check_chapter_parameters(params: dict[str, Any]) -> None:
-    """Cross-parameter checks of the ``autocode-industry-occupation`` chapter.
-
-    Raises
-    ------
-    ValueError
-        Naming the parameter and the accepted values.
-    """
-    import os
-
-    from .hierarchy import BUILT_IN_SOURCES
-
-    if params.get("model") not in ("baseline", "torch"):
-        raise ValueError(f"parameter 'model' must be 'baseline' or 'torch', got {params.get('model')!r}")
-    t = params.get("target_accuracy")
-    if not isinstance(t, int | float) or not 0 < t <= 1:
-        raise ValueError(f"parameter 'target_accuracy' must be in (0, 1], e.g. 0.95; got {t!r}")
-    dev = str(params.get("device", "cpu"))
-    if dev != "cpu" and not dev.startswith("cuda"):
-        raise ValueError(f"parameter 'device' must be 'cpu' or 'cuda', got {dev!r}")
-    src = str(params.get("data_source", ""))
-    if src not in BUILT_IN_SOURCES:
-        if not src.lower().endswith(".csv"):
-            raise ValueError(
-                f"parameter 'data_source' must be one of {list(BUILT_IN_SOURCES)} or a .csv path, got {src!r}"
-            )
-        if not os.path.isfile(src):
-            raise ValueError(
-                f"parameter 'data_source': no file {src!r} (give a path relative to where you run, "
-                "or an absolute path)"
-            )
-    if int(params.get("max_records", 0)) < 0:
-        raise ValueError("parameter 'max_records' must be 0 (all records) or a positive number")

@@ -142,7 +142,7 @@ def read_labelled_series(
     length: int | None = None,
     classes: Sequence | None = None,
     sep: str | None = None,
-    encoding: str | None = None,
+    encoding: str = "auto",
 ) -> LabelledSeries:
     """Read labelled series in the UCR archive layout: one series per row, the label first.
 
@@ -158,8 +158,9 @@ def read_labelled_series(
         natural order (:func:`statmethods.classify.labels.natural_key`).
     sep : str, optional
         Column separator.
-    encoding : str, optional
-        Text encoding of the file (default UTF-8).
+    encoding : str
+        Text encoding: ``"auto"`` (UTF-8, with or without BOM, else cp949/EUC-KR) or a name
+        from :data:`statmethods.io.ENCODINGS`.
 
     Returns
     -------
@@ -174,7 +175,12 @@ def read_labelled_series(
     path = Path(path)
     if sep is None:
         sep = "\t" if path.suffix.lower() == ".tsv" else ","
-    table = pd.read_csv(path, sep=sep, header=None, dtype={0: str}, encoding=encoding or "utf-8")
+    import io as _io
+
+    from ..io import decode
+
+    text = decode(path.read_bytes(), path, "file", encoding)
+    table = pd.read_csv(_io.StringIO(text), sep=sep, header=None, dtype={0: str})
     if table.shape[1] < 2:
         raise ValueError(
             f"{path.name}: found {table.shape[1]} column(s); expected the label in the first column "

@@ -1,0 +1,81 @@
+"""Checks for ``autocode-industry-occupation``, run before the kernel starts.
+
+``data_source`` is a built-in coding index (``"naics-2022"``, ``"census-occupation-2022"``) or
+the path of the user's CSV/Parquet of answers (``text_column``) and codes (``code_column``, read
+as text: leading zeros are kept), whose hierarchy levels are the code prefixes of ``code_levels``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import io
+from . import choice, fail, positive_int, subset
+
+BUILT_IN = {  # level names of the built-in sources (statmethods.autocode.hierarchy)
+    "naics-2022": ["sector", "subsector", "industry group", "industry", "national industry"],
+    "census-occupation-2022": ["major", "minor", "broad", "detailed"],
+}
+MODELS = ("baseline", "torch")
+
+
+def _levels(params: dict[str, Any]) -> list[str]:
+    src = params["data_source"]
+    if src in BUILT_IN:
+        return BUILT_IN[src]
+    lv = params["code_levels"]
+    if not isinstance(lv, list) or not lv or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                                                     for n in lv):
+        fail("code_levels", f"must be a non-empty list of prefix lengths, got {lv!r}", "give e.g. [2, 3, 4]")
+    if lv != sorted(set(lv)):
+        fail("code_levels", f"must increase strictly (coarsest first), got {lv}", "give e.g. [2, 3, 4]")
+    return [f"{n} char" for n in lv]
+
+
+def _user_file(params: dict[str, Any]) -> None:
+    src = str(params["data_source"])
+    tc, cc = params["text_column"], params["code_column"]
+    df = io.read_table(src, "data_source", required=[tc, cc], codes=[tc, cc], encoding=params["encoding"],
+                       min_rows=2)
+    codes = df[cc].astype(str).str.strip()
+    where = io.resolve(src, "data_source", log=False)
+    if df[cc].isna().any() or (codes == "").any():
+        line = int((df[cc].isna() | (codes == "")).to_numpy().nonzero()[0][0]) + 2
+        fail("data_source", f"(file {where}) has an empty {cc!r} on line {line}",
+             "give the code of every answer, or drop the answer")
+    finest = params["code_levels"][-1]
+    short = codes[codes.str.len() < finest]
+    if len(short):
+        fail("data_source", f"(file {where}) column {cc!r} holds code {short.iloc[0]!r}, shorter than the "
+             f"finest level of code_levels ({finest} characters)",
+             "set code_levels to the code lengths in your file (codes are read as text: keep leading zeros)")
+    if codes.nunique() < 2:
+        fail("data_source", f"(file {where}) holds a single code", "give answers coded to at least 2 codes")
+
+
+def check(params: dict[str, Any]) -> None:
+    """Refuse bad models, epochs (< 1 trains nothing), levels, devices and user files, naming the fix."""
+    choice(params, "model", MODELS)
+    t = params["target_accuracy"]
+    if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t <= 1:
+        fail("target_accuracy", f"must be in (0, 1], got {t!r}", "give e.g. 0.95 (not 95)")
+    d = params["device"]
+    if not isinstance(d, str) or not (d == "cpu" or d == "cuda" or d.startswith("cuda:")):
+        fail("device", f"must be 'cpu' or 'cuda' (or 'cuda:N'), got {d!r}", "use -p device cpu")
+    positive_int(params, "baseline_epochs")
+    positive_int(params, "torch_epochs")
+    m = params["max_records"]
+    if isinstance(m, bool) or not isinstance(m, int) or m < 0:
+        fail("max_records", f"must be 0 (every record) or a positive whole number, got {m!r}",
+             "give e.g. 2000")
+    if isinstance(params["seed"], bool) or not isinstance(params["seed"], int):
+        fail("seed", f"must be a whole number, got {params['seed']!r}", "give e.g. 2022")
+    choice(params, "encoding", io.ENCODINGS)
+    src = params["data_source"]
+    if not isinstance(src, str) or not src.strip():
+        fail("data_source", "is empty", f"give one of {list(BUILT_IN)} or the path of your CSV file")
+    levels = _levels(params)
+    if params["level"] != "finest":
+        subset({"level": [params["level"]]}, "level", [*levels, "finest"])
+    if src not in BUILT_IN:
+        _user_file(params)
