@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +13,6 @@ from .catalog import Chapter
 
 class ParameterError(ValueError):
     """A parameter is unknown, of the wrong type or of the wrong shape."""
-
-
-# Legacy: chapter checks still inside method modules. New checks live in
-# ``statmethods.chapters.checks.<chapter_id>`` and are found there first.
-CHAPTER_CHECKS: dict[str, str] = {
-    "area-accuracy": "statmethods.area.accuracy:check_chapter_parameters",
-    "autocode-industry-occupation": "statmethods.autocode.operation:check_chapter_parameters",
-    "area-regression-estimator": "statmethods.area.regression:check_chapter_parameters",
-    "area-small-area": "statmethods.area.small_area:check_chapter_parameters",
-    "area-landcover-map": "statmethods.area.simulation:check_chapter_parameters",
-    "autocode-crop-types": "statmethods.autocode.timeseries:check_chapter_parameters",
-    "satellite-green-space": "statmethods.indicators.green:check_chapter_parameters",
-}
 
 
 class _Loader(yaml.SafeLoader):
@@ -204,14 +190,7 @@ def absolutise_inputs(params: dict[str, Any]) -> dict[str, Any]:
 def _chapter_check(chapter_id: str) -> Callable[[dict[str, Any]], None] | None:
     from .checks import checker
 
-    found = checker(chapter_id)
-    if found is not None:
-        return found
-    target = CHAPTER_CHECKS.get(chapter_id)
-    if not target:
-        return None
-    module, _, func = target.partition(":")
-    return getattr(import_module(module), func)
+    return checker(chapter_id)
 
 
 def validate_parameters(chapter: Chapter, overrides: dict[str, Any]) -> dict[str, Any]:
