@@ -71,8 +71,8 @@ def test_cross_validation_confusion_matches_sklearn():
     np.testing.assert_array_equal(res.confusion().to_numpy(), want)
     assert res.confusion().index.name == "reference" and res.confusion().columns.name == "predicted"
     t = res.table()  # producer's accuracy = row-wise, user's (precision) = column-wise
-    np.testing.assert_allclose(t["accuracy"], np.diag(want) / want.sum(axis=1))
-    np.testing.assert_allclose(t["precision"], np.diag(want) / want.sum(axis=0))
+    np.testing.assert_allclose(t["producers_accuracy"], np.diag(want) / want.sum(axis=1))
+    np.testing.assert_allclose(t["users_accuracy"], np.diag(want) / want.sum(axis=0))
     assert res.accuracy == pytest.approx(np.trace(want) / 300)
     assert 0.7 < res.accuracy < 1.0
     assert "Accuracy" in str(res.summary())

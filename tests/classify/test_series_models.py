@@ -259,8 +259,8 @@ def test_per_class_table_matches_hand_counts():
     t = per_class_table(y_true, y_pred, ["a", "b", "c"])
     # a: 2 of 3 right (recall 2/3), 3 predicted a of which 2 right (precision 2/3)
     # b: 2 of 2 right, 3 predicted b of which 2 right; c: 0 of 1
-    np.testing.assert_allclose(t["accuracy"], [2 / 3, 1, 0])
-    np.testing.assert_allclose(t["precision"], [2 / 3, 2 / 3, 0])
+    np.testing.assert_allclose(t["producers_accuracy"], [2 / 3, 1, 0])
+    np.testing.assert_allclose(t["users_accuracy"], [2 / 3, 2 / 3, 0])
     np.testing.assert_allclose(t["f1"], [2 / 3, 0.8, 0])
     assert t["support"].tolist() == [3, 2, 1]
 

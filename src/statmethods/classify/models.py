@@ -144,6 +144,8 @@ class ForestClassifier(Classifier):
         series); ``"raw"``: the features as given (for pixels).
     min_samples_leaf : int
         Smallest leaf.
+    max_depth : int or None
+        Deepest tree (None: grown until the leaves are pure or minimal).
     class_weight : None or "balanced"
         Weights of the classes in the trees' splits.
     seed : int
@@ -163,12 +165,13 @@ class ForestClassifier(Classifier):
     kind = "forest"
 
     def __init__(self, method: str = "extra-trees", n_estimators: int = 200, features: str = "temporal",
-                 min_samples_leaf: int = 1, class_weight: str | None = None, seed: int = 0,
-                 n_jobs: int = 1) -> None:
+                 min_samples_leaf: int = 1, max_depth: int | None = None, class_weight: str | None = None,
+                 seed: int = 0, n_jobs: int = 1) -> None:
         self.method = method
         self.n_estimators = n_estimators
         self.features = features
         self.min_samples_leaf = min_samples_leaf
+        self.max_depth = max_depth
         self.class_weight = class_weight
         self.seed = seed
         self.n_jobs = n_jobs
@@ -191,7 +194,8 @@ class ForestClassifier(Classifier):
         Xa, codes = self._prepare_fit(X, y, classes)
         cls = ExtraTreesClassifier if self.method == "extra-trees" else RandomForestClassifier
         self.model_ = cls(n_estimators=self.n_estimators, min_samples_leaf=self.min_samples_leaf,
-                          class_weight=self.class_weight, random_state=self.seed, n_jobs=self.n_jobs)
+                          max_depth=self.max_depth, class_weight=self.class_weight, random_state=self.seed,
+                          n_jobs=self.n_jobs)
         self.model_.fit(self._features(Xa), codes)
         return self
 

@@ -42,19 +42,20 @@ def _per_class(cm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 
 
 def per_class_table(y_true: Any, y_pred: Any, classes: Sequence, names: dict | None = None) -> pd.DataFrame:
-    """Per class: producer's accuracy (recall), user's accuracy (precision), F1 and support.
+    """Per class: ``support`` (reference records), ``producers_accuracy`` (recall),
+    ``users_accuracy`` (precision) and ``f1``.
 
     Rows follow ``classes``; ``names`` maps a label to a display name (column ``name``).
 
     Examples
     --------
-    >>> per_class_table(["a", "a", "b"], ["a", "b", "b"], ["a", "b"])["accuracy"].tolist()
+    >>> per_class_table(["a", "a", "b"], ["a", "b", "b"], ["a", "b"])["producers_accuracy"].tolist()
     [0.5, 1.0]
     """
     enc = LabelEncoding(tuple(classes))
     cm = _confusion(enc.encode(y_true), enc.encode(y_pred), len(enc))
     rec, prec, f1, sup = _per_class(cm)
-    out = pd.DataFrame({"accuracy": rec, "precision": prec, "f1": f1, "support": sup},
+    out = pd.DataFrame({"support": sup, "producers_accuracy": rec, "users_accuracy": prec, "f1": f1},
                        index=pd.Index(list(classes), name="class"))
     if names is not None:
         out.insert(0, "name", [names.get(c, names.get(str(c), str(c))) for c in classes])
@@ -192,7 +193,7 @@ class CrossValidationResult:
                             columns=pd.Index(list(self.classes), name="predicted"))
 
     def table(self, names: dict | None = None) -> pd.DataFrame:
-        """Per class: ``accuracy`` (producer's, recall), ``precision`` (user's), ``f1``, ``support``."""
+        """Per class: ``support``, ``producers_accuracy`` (recall), ``users_accuracy`` (precision), ``f1``."""
         yt, yp = self._pairs()
         dec = self.encoding.decode
         return per_class_table(dec(yt), dec(yp), self.classes, names)
