@@ -194,16 +194,10 @@ def _rk_exact(fk: float, pk: float) -> float:
     # Benedetti-Franconi exact form for fk > 2, as in sdcMicro's indivRisk.
     A = (pk ** (1 - fk) - 1) / (fk - 1)
 
-    def B(i: int) -> float:
-        return ((fk - 1 - i) ** 2 / ((i + 1) * (fk - 2 - i))
-                * (pk ** (i + 2 - fk) - 1) / (pk ** (i + 1 - fk) - 1))
-
-    bb = 0.0
-    for m in range(int(fk) - 2):
-        b = 1.0
-        for m2 in range(m + 1):
-            b *= B(m2)
-        bb += (-1) ** (m + 1) * b
+    i = np.arange(int(fk) - 2, dtype=float)
+    b = ((fk - 1 - i) ** 2 / ((i + 1) * (fk - 2 - i))
+         * (pk ** (i + 2 - fk) - 1) / (pk ** (i + 1 - fk) - 1))
+    bb = float(np.sum((-1.0) ** (i + 1) * np.cumprod(b)))  # sum_m (-1)^(m+1) prod_{j<=m} B(j)
     return (pk / (1 - pk)) ** fk * (A * (1 + bb) + (-1) ** fk * np.log(pk))
 
 
@@ -249,6 +243,7 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
     rk = np.zeros(len(fk))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         pk = fk / Fk
+        cache: dict[tuple[float, float], float] = {}
         for i, (f, p) in enumerate(zip(fk, pk, strict=True)):
             if f == 1:
                 rk[i] = p / (1 - p) * np.log(1 / p)
@@ -257,7 +252,9 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
             elif method == "approx":
                 rk[i] = p / (f - (1 - p))
             else:
-                rk[i] = _rk_exact(f, p)
+                if (f, p) not in cache:  # records of one class share fk and Fk
+                    cache[(f, p)] = _rk_exact(f, p)
+                rk[i] = cache[(f, p)]
                 if not np.isfinite(rk[i]):  # the series overflows for large fk: sdcMicro gives NaN
                     rk[i] = p / (f - (1 - p))
     same = fk == Fk

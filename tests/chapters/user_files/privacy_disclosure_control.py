@@ -31,7 +31,7 @@ def make_inputs(tmp: Path) -> dict:
             "sdc_weight_column": "weight",
             "adult_file": "people.csv", "adult_key_columns": ["age", "sex", "education"],
             "sensitive_column": "income", "hierarchy_files": {"age": "age.csv", "sex": "sex.csv"},
-            "arx_file_pattern": "", "k_values": [3], "table_file": "firms.csv", "table_row_column": "area",
+            "arx_file_prefix": "", "k_values": [3], "table_file": "firms.csv", "table_row_column": "area",
             "table_col_column": "sex", "table_value_column": "turnover", "census_file": "census.csv",
             "census_year": 2020, "census_adm2": "My-gun", "census_class1": "residents", "freq_threshold": 5,
             "freq_thresholds": [5, 10], "epsilons": [1.0], "n_replicates": 200}
