@@ -55,13 +55,16 @@ from statmethods.area.landcover import (  # noqa: E402
     spatial_folds,
 )
 from statmethods.area.simulation import (  # noqa: E402
-    NLCD_ZION_CLASSES,
     coverage_simulation,
     coverage_simulation_loop,
     population_confusion,
     simulate_sample_counts,
 )
 from statmethods.imagery.align import align_categorical, open_raster, stack_bands  # noqa: E402
+
+# Names of codes 1-8 of landsat8-zion/nlcd.tif (NLCD 2011 Anderson level I).
+NLCD_ZION_CLASSES = ["Water", "Developed", "Barren", "Forest", "Shrubland", "Herbaceous", "Cultivated",
+                     "Wetlands"]
 
 
 def zion_setup(seed: int, n_train: int):

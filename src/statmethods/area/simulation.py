@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from .small_area import FayHerriotResult
 
 __all__ = [
-    "NLCD_ZION_CLASSES",
     "AccuracySimulation",
     "CoverageSimulation",
     "FayHerriotSimulation",
@@ -451,40 +450,6 @@ def coverage_simulation_loop(map_classes: Any, reference_classes: Any, classes: 
     return CoverageSimulation([str(c) for c in classes], pop.to_numpy(), alloc, est, se, float(confidence),
                               float(pixel_area))
 
-
-NLCD_ZION_CLASSES = ["Water", "Developed", "Barren", "Forest", "Shrubland", "Herbaceous", "Cultivated",
-                     "Wetlands"]
-"""Names of codes 1-8 of ``landsat8-zion/nlcd.tif`` (NLCD 2011 Anderson level I)."""
-
-
-def check_chapter_parameters(params: dict[str, Any]) -> None:
-    """Validate the ``area-landcover-map`` chapter's parameters before it runs."""
-    coi = list(params["classes_of_interest"])
-    unknown = [c for c in coi if c not in NLCD_ZION_CLASSES]
-    if unknown or not coi or len(set(coi)) != len(coi):
-        raise ValueError(
-            f"classes_of_interest must be distinct NLCD class names from {NLCD_ZION_CLASSES}; "
-            f"got {coi} (unknown: {unknown})"
-        )
-    k = len(coi) + (len(coi) < len(NLCD_ZION_CLASSES))
-    if params["allocation"] not in ("proportional", "equal", "neyman"):
-        raise ValueError("allocation must be 'proportional', 'equal' or 'neyman', "
-                         f"got {params['allocation']!r}")
-    ua = list(params["expected_users_accuracy"])
-    if len(ua) != k or not all(0 <= u <= 1 for u in ua):
-        raise ValueError(
-            f"expected_users_accuracy needs {k} values in [0, 1]: one per class of interest and one for "
-            f"'Other', in that order; got {ua}"
-        )
-    n, floor = params["sample_size"], params["min_per_stratum"]
-    if floor * k > n:
-        raise ValueError(f"sample_size={n} is too small for min_per_stratum={floor} in {k} strata; "
-                         f"raise sample_size to at least {floor * k}")
-    for name in ("n_replicates", "sample_size", "n_train_pixels", "n_folds", "block_size"):
-        if params[name] < 1:
-            raise ValueError(f"{name} must be a positive integer, got {params[name]!r}")
-    if not 0 < params["confidence"] < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1, got {params['confidence']!r}")
 
 
 # --------------------------------------------------------------------------------------------
