@@ -68,3 +68,10 @@ def test_make_folds_and_fold_ids_checks():
         fold_ids([([1], [0])], 2)
     with pytest.raises(ValueError, match="overlap"):
         fold_ids([([1], [0]), ([1], [0])], 2)
+
+
+def test_stratified_folds_do_not_depend_on_codes_read_as_text():
+    y = np.repeat(np.arange(1, 13), 10)
+    a = stratified_group_folds(y, 5, groups=np.arange(120) // 2, seed=0)
+    b = stratified_group_folds(y.astype(str), 5, groups=np.arange(120) // 2, seed=0)
+    assert all(np.array_equal(ta, tb) for (_, ta), (_, tb) in zip(a, b, strict=True))

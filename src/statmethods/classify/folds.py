@@ -190,7 +190,12 @@ def stratified_group_folds(y: Sequence | np.ndarray, n_folds: int = 5, *, groups
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-    ya = np.asarray(y)
+    from .labels import LabelEncoding
+
+    # classes as integer codes in natural order, so that folds do not depend on whether codes were
+    # read as text ("1", "2", "10") or as numbers (1, 2, 10)
+    labels = np.asarray(y)
+    ya = LabelEncoding.from_labels(labels).encode(labels) if np.unique(labels).size >= 2 else labels
     k = check_n_folds(n_folds, ya.size)
     _, counts = np.unique(ya, return_counts=True)
     if counts.min() < k:
