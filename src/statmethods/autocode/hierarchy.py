@@ -472,6 +472,9 @@ def load_coded_csv(path: str, text_column: str = "text", code_column: str = "cod
 
 
 BUILT_IN_SOURCES = ("naics-2022", "census-occupation-2022")
+#: Catalogue keys of the two built-in coding indexes, accepted in place of their source names.
+SOURCE_FILES = {"naics-2022/2022_NAICS_Index_File.xlsx": "naics-2022",
+                "census-io-2022/Census-2022-Occupation-Index_Final.xlsx": "census-occupation-2022"}
 
 
 def load_source(
@@ -489,7 +492,8 @@ def load_source(
     ----------
     data_source : str
         ``"naics-2022"`` (NAICS index file), ``"census-occupation-2022"`` (Census occupation
-        index, SOC codes) or the path of a CSV file with a text and a code column.
+        index, SOC codes), their catalogue keys (:data:`SOURCE_FILES`), or the path of a CSV or
+        Parquet file with a text and a code column.
     text_column, code_column : str
         Column names in a CSV file.
     code_levels : sequence of int
@@ -512,6 +516,7 @@ def load_source(
         dropped and records kept.
     """
     info: dict[str, int] = {}
+    data_source = SOURCE_FILES.get(str(data_source), data_source)
     if data_source == "naics-2022":
         d, dropped = load_naics_index()
         hierarchy = naics_hierarchy(d["code"].unique())

@@ -12,7 +12,7 @@ def _answers(tmp: Path, header: str = "answer,naics", rows=ROWS, encoding: str =
     write_csv(tmp / "answers.csv", header + "\n" + "".join(f"{t},{c}\n" for t, c in rows), encoding)
 
 
-USER = {"data_source": "{tmp}/answers.csv", "text_column": "answer", "code_column": "naics",
+USER = {"data_file": "{tmp}/answers.csv", "text_column": "answer", "code_column": "naics",
         "code_levels": [2, 3, 6]}
 
 CASES = [
@@ -23,7 +23,7 @@ CASES = [
     BadInput("unknown-level", {"level": "division"}, "names unknown value(s) 'division'"),
     BadInput("device-tpu", {"device": "tpu"}, "'device' must be 'cpu' or 'cuda'"),
     BadInput("negative-max-records", {"max_records": -5}, "'max_records' must be 0"),
-    BadInput("unknown-source", {"data_source": "isic-4"}, "file not found"),
+    BadInput("unknown-source", {"data_file": "isic-4"}, "file not found"),
     BadInput("user-file-missing-columns", USER, "missing column(s) 'naics'",
              files=lambda t: _answers(t, header="answer,code")),
     BadInput("user-codes-shorter-than-levels", {**USER, "code_levels": [2, 3, 8]},

@@ -13,5 +13,5 @@ def make_inputs(tmp: Path) -> dict:
     rows = zip(d["text"], d["code"], strict=True)
     lines = ["answer,naics"] + [f'"{t.replace(chr(34), "")}",{c}' for t, c in rows]
     (tmp / "my_answers.csv").write_bytes(("\n".join(lines) + "\n").encode("utf-8-sig"))
-    return {"data_source": "my_answers.csv", "text_column": "answer", "code_column": "naics",
+    return {"data_file": "my_answers.csv", "text_column": "answer", "code_column": "naics",
             "code_levels": [2, 3, 6], "baseline_epochs": 1, "torch_epochs": 1}

@@ -1,6 +1,7 @@
 """Checks for ``autocode-industry-occupation``, run before the kernel starts.
 
-``data_source`` is a built-in coding index (``"naics-2022"``, ``"census-occupation-2022"``) or
+``data_file`` is a built-in coding index (the catalogue keys of the NAICS and Census occupation
+indexes, or their names ``"naics-2022"``, ``"census-occupation-2022"``) or
 the path of the user's CSV/Parquet of answers (``text_column``) and codes (``code_column``, read
 as text: leading zeros are kept), whose hierarchy levels are the code prefixes of ``code_levels``.
 """
@@ -12,15 +13,18 @@ from typing import Any
 from ... import io
 from . import choice, fail, positive_int, subset
 
-BUILT_IN = {  # level names of the built-in sources (statmethods.autocode.hierarchy)
-    "naics-2022": ["sector", "subsector", "industry group", "industry", "national industry"],
-    "census-occupation-2022": ["major", "minor", "broad", "detailed"],
+_NAICS = ["sector", "subsector", "industry group", "industry", "national industry"]
+_SOC = ["major", "minor", "broad", "detailed"]
+# level names of the built-in sources (statmethods.autocode.hierarchy), by name and catalogue key
+BUILT_IN = {
+    "naics-2022": _NAICS, "naics-2022/2022_NAICS_Index_File.xlsx": _NAICS,
+    "census-occupation-2022": _SOC, "census-io-2022/Census-2022-Occupation-Index_Final.xlsx": _SOC,
 }
 MODELS = ("baseline", "torch")
 
 
 def _levels(params: dict[str, Any]) -> list[str]:
-    src = params["data_source"]
+    src = params["data_file"]
     if src in BUILT_IN:
         return BUILT_IN[src]
     lv = params["code_levels"]
@@ -33,24 +37,24 @@ def _levels(params: dict[str, Any]) -> list[str]:
 
 
 def _user_file(params: dict[str, Any]) -> None:
-    src = str(params["data_source"])
+    src = str(params["data_file"])
     tc, cc = params["text_column"], params["code_column"]
-    df = io.read_table(src, "data_source", required=[tc, cc], codes=[tc, cc], encoding=params["encoding"],
+    df = io.read_table(src, "data_file", required=[tc, cc], codes=[tc, cc], encoding=params["encoding"],
                        min_rows=2)
     codes = df[cc].astype(str).str.strip()
-    where = io.resolve(src, "data_source", log=False)
+    where = io.resolve(src, "data_file", log=False)
     if df[cc].isna().any() or (codes == "").any():
         line = int((df[cc].isna() | (codes == "")).to_numpy().nonzero()[0][0]) + 2
-        fail("data_source", f"(file {where}) has an empty {cc!r} on line {line}",
+        fail("data_file", f"(file {where}) has an empty {cc!r} on line {line}",
              "give the code of every answer, or drop the answer")
     finest = params["code_levels"][-1]
     short = codes[codes.str.len() < finest]
     if len(short):
-        fail("data_source", f"(file {where}) column {cc!r} holds code {short.iloc[0]!r}, shorter than the "
+        fail("data_file", f"(file {where}) column {cc!r} holds code {short.iloc[0]!r}, shorter than the "
              f"finest level of code_levels ({finest} characters)",
              "set code_levels to the code lengths in your file (codes are read as text: keep leading zeros)")
     if codes.nunique() < 2:
-        fail("data_source", f"(file {where}) holds a single code", "give answers coded to at least 2 codes")
+        fail("data_file", f"(file {where}) holds a single code", "give answers coded to at least 2 codes")
 
 
 def check(params: dict[str, Any]) -> None:
@@ -71,9 +75,9 @@ def check(params: dict[str, Any]) -> None:
     if isinstance(params["seed"], bool) or not isinstance(params["seed"], int):
         fail("seed", f"must be a whole number, got {params['seed']!r}", "give e.g. 2022")
     choice(params, "encoding", io.ENCODINGS)
-    src = params["data_source"]
+    src = params["data_file"]
     if not isinstance(src, str) or not src.strip():
-        fail("data_source", "is empty", f"give one of {list(BUILT_IN)} or the path of your CSV file")
+        fail("data_file", "is empty", f"give one of {list(BUILT_IN)} or the path of your CSV file")
     levels = _levels(params)
     if params["level"] != "finest":
         subset({"level": [params["level"]]}, "level", [*levels, "finest"])
