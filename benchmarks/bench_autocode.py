@@ -13,23 +13,21 @@ Usage::
     STATMETHODS_DATA_DIR=../shared/data .venv/bin/python benchmarks/bench_autocode.py
     .venv/bin/python benchmarks/bench_autocode.py --sources naics-2022 --torch-epochs 10 --device cuda
 
-Writes ``bench_autocode.json`` and ``bench_autocode.csv`` to ``--output-dir`` (default ``benchmarks/out``).
+Writes ``benchmarks/results/autocode.json`` (``_timing.write_results``: the torch coder as method,
+the linear baseline as its peer, time ratios) and ``bench_autocode.csv`` to ``--output-dir``
+(default ``benchmarks/out``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import sklearn
 import torch
-from _timing import best_of  # noqa: E402
+from _timing import best_of, write_results  # noqa: E402
 
 from statmethods.autocode import load_source, run_autocode, stratified_split
 
@@ -110,29 +108,29 @@ def main() -> None:
     ratios = pd.DataFrame(ratios)
     print("\n" + table.round(3).to_string(index=False))
     print("\n" + ratios.round(3).to_string(index=False))
-    meta = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": platform.platform(),
-        "processor": platform.processor(),
-        "cpu_count": os.cpu_count(),
-        "torch": torch.__version__,
-        "sklearn": sklearn.__version__,
-        "device": args.device,
-        "args": vars(args),
-        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-    }
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "bench_autocode.csv", index=False)
-    with open(out / "bench_autocode.json", "w", encoding="utf-8") as fh:
-        json.dump(
-            {"meta": meta, "results": table.to_dict("records"), "ratios": ratios.to_dict("records")},
-            fh,
-            indent=2,
-            default=float,
-        )
-    print(json.dumps(meta))
-
+    results = []
+    for source, g in table.groupby("source", sort=False):
+        b, t = g.set_index("model").loc["baseline"], g.set_index("model").loc["torch"]
+        method = f"fastText-style coder (torch {torch.__version__}, {args.torch_epochs} epochs, " \
+                 f"{args.device})"
+        peer = f"TF-IDF + linear SVM (scikit-learn {sklearn.__version__}, {args.baseline_epochs} epochs)"
+        common = {"method": method, "peer": peer, "n_train": int(t["n_train"]), "n_codes": int(t["n_codes"])}
+        results.append({"case": f"{source}: training", **common, "seconds": float(t["train_s"]),
+                        "peer_seconds": float(b["train_s"]), "ratio": float(t["train_s"] / b["train_s"]),
+                        "accuracy_finest": float(t["accuracy_finest"]),
+                        "peer_accuracy_finest": float(b["accuracy_finest"]),
+                        "auto_rate_95_finest": float(t["auto_rate_95_finest"]),
+                        "peer_auto_rate_95_finest": float(b["auto_rate_95_finest"])})
+        results.append({"case": f"{source}: scoring, seconds per 10,000 answers", **common,
+                        "seconds": 1e4 / float(t["records_per_s"]),
+                        "peer_seconds": 1e4 / float(b["records_per_s"]),
+                        "ratio": float(b["records_per_s"] / t["records_per_s"]),
+                        "records_per_second": float(t["records_per_s"]),
+                        "peer_records_per_second": float(b["records_per_s"])})
+    print(write_results("autocode", results, args=vars(args), threads=args.threads, device=args.device))
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,7 @@
 """Crop-type classifiers side by side: scikit-learn tree ensemble vs torch 1D-CNN.
 
-Runs both models of :mod:`statmethods.autocode.timeseries` on the same stratified, duplicate-grouped
+Runs both models of :mod:`statmethods.classify` (the tree ensemble and the TempCNN-style 1D CNN)
+on the same stratified, duplicate-grouped
 held-out folds of the UCR "Crop" NDVI series (7,200 FORMOSAT-2 pixels x 46 dates, 24 classes) and
 reports, per model: training time per fold, inference throughput (records per second, predicting all
 7,200 series with one fitted model, best of ``--repeats``), held-out accuracy and macro-F1, and the
@@ -12,29 +13,30 @@ Usage::
     STATMETHODS_DATA_DIR=../shared/data .venv/bin/python benchmarks/bench_crop.py
     .venv/bin/python benchmarks/bench_crop.py --folds 5 --epochs 40 --channels 32 --device cuda
 
-Writes ``bench_crop.json`` and ``bench_crop.csv`` to ``--output-dir`` (default ``benchmarks/out``).
+Writes ``benchmarks/results/crop.json`` (``_timing.write_results``: the CNN as method, the tree
+ensemble as its peer, time ratios) and ``bench_crop.csv`` to ``--output-dir`` (default
+``benchmarks/out``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import sklearn
 import torch
-from _timing import best_of, machine_info  # noqa: E402
+from _timing import best_of, machine_info, write_results  # noqa: E402
 
 from statmethods import data
-from statmethods.autocode.timeseries import (
-    BaselineClassifier,
-    CNNClassifier,
+from statmethods.classify import (  # noqa: E402
+    ForestClassifier,
+    TempCNNClassifier,
     cross_validate,
     read_labelled_series,
     series_groups,
-    stratified_folds,
+    stratified_group_folds,
 )
 
 
@@ -61,14 +63,14 @@ def main() -> None:
     args = ap.parse_args()
 
     ds = read_labelled_series(data.path("ucr-crop/Crop_TRAIN.tsv"), length=46)
-    folds = stratified_folds(ds.y, args.n_folds, seed=args.seed, groups=series_groups(ds.X))[: args.folds]
+    groups = series_groups(ds.X)
+    folds = stratified_group_folds(ds.y, args.n_folds, groups=groups, seed=args.seed)[: args.folds]
     makers = {
         f"baseline ({args.baseline}, {args.trees} trees, scikit-learn {sklearn.__version__})":
-            lambda: BaselineClassifier(args.baseline, n_estimators=args.trees, seed=args.seed,
-                                       n_jobs=args.threads),
+            ForestClassifier(args.baseline, n_estimators=args.trees, seed=args.seed, n_jobs=args.threads),
         f"1D-CNN ({args.channels} filters, {args.epochs} epochs, torch {torch.__version__}, {args.device})":
-            lambda: CNNClassifier(epochs=args.epochs, channels=args.channels, seed=args.seed,
-                                  device=args.device, n_threads=args.threads),
+            TempCNNClassifier(epochs=args.epochs, channels=args.channels, seed=args.seed,
+                              device=args.device, n_threads=args.threads),
     }
     rows = []
     for name, make in makers.items():
@@ -106,9 +108,23 @@ def main() -> None:
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "bench_crop.csv")
-    (out / "bench_crop.json").write_text(json.dumps(
-        {"machine": machine, "args": vars(args), "results": rows,
-         "ratios": {k: float(v) for k, v in ratios.items()}}, indent=2), encoding="utf-8")
+    case = f"Crop (UCR), {ds.n_series} series x {ds.length} dates, {len(folds)} of {args.n_folds} folds"
+    results = [
+        {"case": f"{case}: training, seconds per fold", "method": cnn.name, "peer": base.name,
+         "seconds": float(cnn["train_s_per_fold"]), "peer_seconds": float(base["train_s_per_fold"]),
+         "ratio": float(cnn["train_s_per_fold"] / base["train_s_per_fold"]),
+         "accuracy": float(cnn["accuracy"]), "peer_accuracy": float(base["accuracy"]),
+         "macro_f1": float(cnn["macro_f1"]), "peer_macro_f1": float(base["macro_f1"])},
+        {"case": f"{case}: prediction, seconds per {ds.n_series} series", "method": cnn.name,
+         "peer": base.name,
+         "seconds": ds.n_series / float(cnn["infer_records_per_s"]),
+         "peer_seconds": ds.n_series / float(base["infer_records_per_s"]),
+         "ratio": float(base["infer_records_per_s"] / cnn["infer_records_per_s"]),
+         "records_per_second": float(cnn["infer_records_per_s"]),
+         "peer_records_per_second": float(base["infer_records_per_s"])},
+    ]
+    print(write_results("crop", results, args=vars(args), threads=args.threads,
+                        device=machine["device"]))
 
 
 if __name__ == "__main__":
