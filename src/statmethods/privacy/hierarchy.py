@@ -21,7 +21,7 @@ class Hierarchy:
     Examples
     --------
     >>> import pandas as pd
-    >>> h = Hierarchy("sex", pd.DataFrame([["Female", "*"], ["Male", "*"]]))
+    >>> h = Hierarchy.from_frame("sex", pd.DataFrame([["Female", "*"], ["Male", "*"]]))
     >>> h.height, h.recode(pd.Series(["Male", "Female"]), 1).tolist()
     (2, ['*', '*'])
     """
