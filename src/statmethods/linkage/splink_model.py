@@ -168,11 +168,11 @@ def splink_link(tables: Sequence[pd.DataFrame], *, id_column: str, comparisons: 
     if len(tables) not in (1, 2):
         raise ValueError(f"give one table (deduplication) or two (linkage), got {len(tables)}")
     db_api = _db_api(backend, spark)
-    import uuid
-
-    # a Spark session may already hold the tables of an earlier run; DuckDB starts empty
-    tag = uuid.uuid4().hex[:8] if backend == "spark" else "0"
-    names = [f"file_a_{tag}", f"file_b_{tag}"][: len(tables)]
+    # fixed names: Splink's seeded sampling depends on them, so results stay reproducible
+    names = ["file_a", "file_b"][: len(tables)]
+    if backend == "spark":  # a session may still hold the tables of an earlier run
+        for n in names:
+            db_api.spark.catalog.dropTempView(n)
     sdfs = [db_api.register(t, dataset_display_name=n) for t, n in zip(tables, names, strict=False)]
     settings = SettingsCreator(
         link_type="link_only" if len(tables) == 2 else "dedupe_only",
