@@ -169,7 +169,7 @@ class GroupedRidgeCV:
     Parameters
     ----------
     alphas : sequence of float
-        Penalties to try (default :data:`AUTHORS_ALPHAS`, ``2**-5 ... 2**31``).
+        Penalties to try (default :data:`AUTHORS_ALPHAS`, ``2**-5, 2**-2, ..., 2**34``, 14 values).
     n_threads : int or None
         BLAS threads while fitting (``1``: reproducible and polite on shared machines).
 
