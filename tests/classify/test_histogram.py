@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
@@ -115,3 +116,30 @@ def test_leave_one_country_out_country_mean_has_no_within_fold_signal():
     m = poverty_metrics(y, pred, c)
     assert m["r2"][:3].isna().all()  # constant prediction within each held-out country
     assert m.iloc[-1]["fold"] == "pooled"
+
+
+def test_district_variance_is_pooled_within_country_over_villages():
+    from statmethods.classify.histogram import district_direct_estimates
+
+    t = district_direct_estimates([0.0, 2.0, 1.0, 1.0, 1.0, 5.0], [0] * 6, ["a", "a", "b", "b", "b", None],
+                                  ["x"] * 6)
+    # pooled variance: (2 * 1 + 0 * 2) / 3 = 2/3; district a has 2 villages, b has 3
+    assert t.loc["a", "sampling_variance"] == pytest.approx(2 / 3 / 2)
+    assert t.loc["b", "sampling_variance"] == pytest.approx(2 / 3 / 3)
+    assert list(t.index) == ["a", "b"]  # the village without a district is left out
+
+
+def test_fay_herriot_with_an_informative_covariate_beats_the_direct_estimates():
+    from statmethods.classify.histogram import district_direct_estimates, fay_herriot_gain
+
+    rng = np.random.default_rng(5)
+    k, m = 60, 3
+    mu = rng.normal(0, 1, k)
+    district = np.repeat(np.arange(k).astype(str), m)
+    y = np.repeat(mu, m) + rng.normal(0, 1, k * m)
+    sat = np.repeat(mu, m) + rng.normal(0, 0.3, k * m)
+    res, gains = fay_herriot_gain(district_direct_estimates(y, sat, district, ["c"] * (k * m)))
+    assert (gains["mse_ratio"] < 1).mean() > 0.9
+    # and the EBLUPs are closer to the true means than the direct estimates
+    truth = pd.Series(mu, index=np.arange(k).astype(str)).loc[gains.index]
+    assert ((gains["eblup"] - truth) ** 2).mean() < ((gains["direct"] - truth) ** 2).mean()

@@ -41,7 +41,8 @@ import pandas as pd
 from .._summary import Summary
 
 __all__ = ["AUTHORS_ALPHAS", "CountryMeanRegressor", "GroupedRidgeCV", "HistogramMLP", "PovertyCVResult",
-           "cross_validate", "fold_labels", "poverty_metrics", "r2_determination", "r2_pearson",
+           "cross_validate", "district_direct_estimates", "fay_herriot_gain",
+           "fold_labels", "poverty_metrics", "r2_determination", "r2_pearson",
            "ridge_path", "split_nightlights", "standardize"]
 
 AUTHORS_ALPHAS = tuple(float(a) for a in 2.0 ** np.arange(-5, 35, 3.0))
@@ -524,3 +525,77 @@ class PovertyCVResult:
         return Summary("Village wealth from image histograms: pooled out-of-fold r² and R² (± se over folds)",
                        header, tab, ["r2: squared Pearson correlation; R2: coefficient of determination "
                                      "1 - SSE/SST."] + list(self.notes))
+
+
+# ----------------------------------------------------------------------------- villages -> districts
+def district_direct_estimates(labels: Any, predictions: Any, district: Any, stratum: Any,
+                              min_villages: int = 2) -> pd.DataFrame:
+    """Direct estimates of district means from surveyed villages, with the satellite covariate.
+
+    The direct estimate of a district is the mean label of its surveyed villages; its sampling
+    variance is ``s²_stratum / m``, where ``m`` is the number of villages and ``s²_stratum`` the
+    within-district variance pooled over the districts of one stratum (a country): with two or
+    three villages a district's own variance is too noisy to be treated as known, as the
+    Fay–Herriot model does. The covariate is the mean satellite prediction of the villages.
+    Villages with a missing district are left out; districts with fewer than ``min_villages``
+    villages are dropped (their variance cannot be estimated).
+
+    Returns
+    -------
+    DataFrame
+        Index ``district``; columns ``stratum``, ``villages``, ``direct``, ``sampling_variance``,
+        ``satellite``.
+
+    Examples
+    --------
+    >>> t = district_direct_estimates([1.0, 2, 3, 5], [1.5, 2, 3, 4], ["a", "a", "b", "b"], ["x"] * 4)
+    >>> t[["direct", "sampling_variance"]].round(3).values.tolist()
+    [[1.5, 0.625], [4.0, 0.625]]
+    """
+    if isinstance(min_villages, bool) or not isinstance(min_villages, int) or min_villages < 2:
+        raise ValueError(f"min_villages must be an integer of at least 2, got {min_villages!r}")
+    df = pd.DataFrame({"label": np.asarray(labels, dtype=float), "pred": np.asarray(predictions, dtype=float),
+                       "district": pd.Series(np.asarray(district, dtype=object)),
+                       "stratum": np.asarray(stratum).astype(str)}).dropna(subset=["district"])
+    g = df.groupby("district", sort=True)
+    tab = pd.DataFrame({"stratum": g["stratum"].first(), "villages": g.size(), "direct": g["label"].mean(),
+                        "s2": g["label"].var(ddof=1), "satellite": g["pred"].mean()})
+    tab = tab[tab["villages"] >= min_villages]
+    if len(tab) == 0:
+        raise ValueError(f"no district has at least {min_villages} surveyed villages")
+    dof = tab["villages"] - 1
+    pooled = (tab["s2"] * dof).groupby(tab["stratum"]).sum() / dof.groupby(tab["stratum"]).sum()
+    if (pooled <= 0).any():
+        raise ValueError("the villages of a stratum have no spread within districts; the sampling variance "
+                         f"would be 0 ({', '.join(pooled.index[pooled <= 0])})")
+    tab["sampling_variance"] = tab["stratum"].map(pooled) / tab["villages"]
+    return tab[["stratum", "villages", "direct", "sampling_variance", "satellite"]]
+
+
+def fay_herriot_gain(table: pd.DataFrame, formula: str = "direct ~ satellite",
+                     confidence: float = 0.95) -> tuple[Any, pd.DataFrame]:
+    """Fay–Herriot EBLUPs of district means with the satellite covariate, and their MSE gain.
+
+    Calls :func:`statmethods.area.small_area.fay_herriot` on a table from
+    :func:`district_direct_estimates` and compares the estimated MSE of each EBLUP (``se²``)
+    with the sampling variance of the direct estimate.
+
+    Returns
+    -------
+    result
+        The Fay–Herriot result.
+    gains : DataFrame
+        Per district: ``villages``, ``direct``, ``eblup``, ``mse_direct``, ``mse_eblup`` and
+        ``mse_ratio = mse_eblup / mse_direct`` (below 1: the EBLUP is more precise).
+    """
+    from ..area.small_area import fay_herriot
+
+    t = table.reset_index()
+    res = fay_herriot(formula, t, "sampling_variance", area="district", confidence=confidence)
+    mse = np.asarray(res.se, dtype=float) ** 2
+    gains = pd.DataFrame({"villages": t["villages"].to_numpy(), "direct": t["direct"].to_numpy(),
+                          "eblup": np.asarray(res.estimates, dtype=float),
+                          "mse_direct": t["sampling_variance"].to_numpy(), "mse_eblup": mse},
+                         index=pd.Index(t["district"], name="district"))
+    gains["mse_ratio"] = gains["mse_eblup"] / gains["mse_direct"]
+    return res, gains
