@@ -419,10 +419,9 @@ class DegurbaGrid:
         --------
         >>> import numpy as np
         >>> pop = np.full((6, 6), 100.0); pop[1:4, 1:4] = 6000.0
-        >>> classify_grid(pop, require_1km=False).centres()[["cells", "population"]]
-                cells  population
-        centre
-        1           9     54000.0
+        >>> t = classify_grid(pop, require_1km=False).centres()
+        >>> t.index.tolist(), t["cells"].tolist(), t["population"].tolist()
+        ([1], [9], [54000.0])
         """
         lab = self.urban_centres
         ids = np.unique(lab[lab > 0])
