@@ -37,3 +37,6 @@ def test_chapter_runs_on_a_user_file(chapter_id, tmp_path, monkeypatch):
     assert all(Path(f["file"]).is_relative_to(tmp_path) for f in users)
     for f in mod.EXPECTED_FILES:
         assert (rec.output_dir / f).is_file(), f
+    check_outputs = getattr(mod, "check_outputs", None)
+    if check_outputs is not None:  # chapter-specific checks of what the run wrote
+        check_outputs(rec.output_dir, tmp_path)
