@@ -13,11 +13,94 @@ Chapters choose this backend with the parameter ``backend = "earthengine"``. Eve
 public names (its ``__all__``) are re-exported here.
 """
 
-from . import common as _common
-from . import ghsl as _ghsl
-from . import imagery as _imagery
-from .common import *  # noqa: F403
-from .ghsl import *  # noqa: F403
-from .imagery import *  # noqa: F403
+from .common import (
+    EE_PROJECT_ENV,
+    GAUL_ASSET,
+    KOREA_GAUL_NAME,
+    admin_units,
+    constants_used,
+    export_table,
+    feature_collection_from_geodataframe,
+    functions_used,
+    graph,
+    initialize,
+    invocations,
+    reduce_regions,
+    require_ee,
+)
+from .ghsl import (
+    BUILT_BAND,
+    EE_DEVIATIONS,
+    GHS_BUILT_S,
+    GHS_POP,
+    GHSL_EPOCHS,
+    MOLLWEIDE,
+    POP_BAND,
+    builtup_image,
+    builtup_korea_grid,
+    degurba_level1,
+    degurba_population_by_unit,
+    grid_1km,
+    lcrpgr_by_extent,
+    population_image,
+)
+from .imagery import (
+    CLOUD_MASKS,
+    S2_CLOUD_PROBABILITY,
+    S2_SR_HARMONIZED,
+    add_cloud_probability,
+    ee_band,
+    green_share_image,
+    mask_s2_cloud_probability,
+    mask_s2_qa60,
+    mask_s2_scl,
+    ndvi_by_unit,
+    nonbuilt_land_by_unit,
+    scale_s2,
+    sentinel2_collection,
+    spectral_index_image,
+)
 
-__all__ = sorted({*_common.__all__, *_ghsl.__all__, *_imagery.__all__})
+__all__ = [
+    "BUILT_BAND",
+    "CLOUD_MASKS",
+    "EE_DEVIATIONS",
+    "EE_PROJECT_ENV",
+    "GAUL_ASSET",
+    "GHSL_EPOCHS",
+    "GHS_BUILT_S",
+    "GHS_POP",
+    "KOREA_GAUL_NAME",
+    "MOLLWEIDE",
+    "POP_BAND",
+    "S2_CLOUD_PROBABILITY",
+    "S2_SR_HARMONIZED",
+    "add_cloud_probability",
+    "admin_units",
+    "builtup_image",
+    "builtup_korea_grid",
+    "constants_used",
+    "degurba_level1",
+    "degurba_population_by_unit",
+    "ee_band",
+    "export_table",
+    "feature_collection_from_geodataframe",
+    "functions_used",
+    "graph",
+    "green_share_image",
+    "grid_1km",
+    "initialize",
+    "invocations",
+    "lcrpgr_by_extent",
+    "mask_s2_cloud_probability",
+    "mask_s2_qa60",
+    "mask_s2_scl",
+    "ndvi_by_unit",
+    "nonbuilt_land_by_unit",
+    "population_image",
+    "reduce_regions",
+    "require_ee",
+    "scale_s2",
+    "sentinel2_collection",
+    "spectral_index_image",
+]

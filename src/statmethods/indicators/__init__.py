@@ -4,17 +4,95 @@
 - :mod:`.land_consumption`: SDG 11.3.1, land consumption rate against population growth rate;
 - :mod:`.green`: green and open space per urban inhabitant (GHSL non-built land, NDVI green share);
 - :mod:`.zonal`: zonal statistics by administrative unit (exactextract).
+- :mod:`.grid`: the Korean national grid (국토격자) and census counts spread onto it;
 
 Every module's public names (its ``__all__``) are re-exported here.
 """
 
-from . import degurba as _degurba
-from . import green as _green
-from . import land_consumption as _land_consumption
-from . import zonal as _zonal
-from .degurba import *  # noqa: F403
-from .green import *  # noqa: F403
-from .land_consumption import *  # noqa: F403
-from .zonal import *  # noqa: F403
+from .degurba import (
+    DEVIATIONS,
+    LEVEL1_CLASSES,
+    LEVEL2_CLASSES,
+    NODATA,
+    RULE_SETS,
+    UNIT_LEVEL1_CLASSES,
+    UNIT_LEVEL2_CLASSES,
+    DegurbaGrid,
+    DegurbaParameters,
+    classify_grid,
+    classify_units,
+    fill_gaps,
+    majority_smoothing,
+    population_clusters,
+    rule_set_parameters,
+    write_degurba_geotiff,
+)
+from .green import (
+    GREEN_NDVI_THRESHOLD,
+    GreenSpaceResult,
+    green_share,
+    nonbuilt_land_per_inhabitant,
+    urban_centres,
+)
+from .grid import (
+    GRID_CRS,
+    GRID_ORIGIN,
+    GRID_SIZES,
+    areal_weighting_error,
+    cell_bounds,
+    cell_id,
+    census_to_grid,
+    check_grid_size,
+    national_grid,
+)
+from .land_consumption import (
+    GHSL_NEVER_BUILT,
+    METADATA_VERSION,
+    LandConsumption,
+    builtup_area_by_epoch,
+    land_consumption,
+)
+from .zonal import (
+    population_by_class,
+    zonal_stats,
+)
 
-__all__ = sorted({*_degurba.__all__, *_green.__all__, *_land_consumption.__all__, *_zonal.__all__})
+__all__ = [
+    "DEVIATIONS",
+    "DegurbaGrid",
+    "DegurbaParameters",
+    "GHSL_NEVER_BUILT",
+    "GREEN_NDVI_THRESHOLD",
+    "GRID_CRS",
+    "GRID_ORIGIN",
+    "GRID_SIZES",
+    "GreenSpaceResult",
+    "LEVEL1_CLASSES",
+    "LEVEL2_CLASSES",
+    "LandConsumption",
+    "METADATA_VERSION",
+    "NODATA",
+    "RULE_SETS",
+    "UNIT_LEVEL1_CLASSES",
+    "UNIT_LEVEL2_CLASSES",
+    "areal_weighting_error",
+    "builtup_area_by_epoch",
+    "cell_bounds",
+    "cell_id",
+    "census_to_grid",
+    "check_grid_size",
+    "classify_grid",
+    "classify_units",
+    "fill_gaps",
+    "green_share",
+    "land_consumption",
+    "majority_smoothing",
+    "national_grid",
+    "nonbuilt_land_per_inhabitant",
+    "population_by_class",
+    "population_clusters",
+    "rule_set_parameters",
+    "urban_centres",
+    "write_degurba_geotiff",
+    "zonal_stats",
+]
