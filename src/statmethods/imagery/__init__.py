@@ -2,7 +2,8 @@
 
 Bands and reflectance scaling (:mod:`.bands`), normalised-difference indices
 (:mod:`.indices`), cloud and valid-data masks (:mod:`.masks`), temporal composites and
-per-class time series (:mod:`.composite`), and reading and aligning rasters (:mod:`.align`).
+per-class time series (:mod:`.composite`), reading and aligning rasters (:mod:`.align`), and
+the image patches of grid cells (:mod:`.patches`).
 Every function takes :class:`xarray.DataArray` objects and stays lazy on dask-backed arrays.
 """
 
@@ -16,10 +17,10 @@ from .align import (
 )
 from .bands import (
     LANDSAT8_BANDS,
+    MissingBandError,
     REFLECTANCE_SCALING,
     SENSOR_BANDS,
     SENTINEL2_BANDS,
-    MissingBandError,
     band_name,
     bbox_from_geojson,
     image_from_array,
@@ -27,16 +28,27 @@ from .bands import (
     require_bands,
     to_reflectance,
 )
-from .composite import class_time_series, temporal_composite, valid_count
-from .indices import INDEX_BANDS, ndbi, ndvi, ndwi, normalized_difference, spectral_index
+from .composite import (
+    class_time_series,
+    temporal_composite,
+    valid_count,
+)
+from .indices import (
+    INDEX_BANDS,
+    ndbi,
+    ndvi,
+    ndwi,
+    normalized_difference,
+    spectral_index,
+)
 from .masks import (
+    AllNodataError,
     QA60_CIRRUS_BIT,
     QA60_CLOUD_BIT,
     S2CLOUDLESS_THRESHOLD,
     SCL_CLASSES,
     SCL_CLOUD_CLASSES,
     SCL_NODATA_CLASSES,
-    AllNodataError,
     apply_mask,
     cloud_fraction,
     cloud_mask_from_probability,
@@ -45,10 +57,22 @@ from .masks import (
     scl_cloud_mask,
     valid_mask,
 )
+from .patches import (
+    PatchSet,
+    centre_crop,
+    find_patches,
+    patch_headers,
+    read_patches,
+)
 
 __all__ = [
+    "AllNodataError",
+    "CRSMismatchError",
+    "GridMismatchError",
     "INDEX_BANDS",
     "LANDSAT8_BANDS",
+    "MissingBandError",
+    "PatchSet",
     "QA60_CIRRUS_BIT",
     "QA60_CLOUD_BIT",
     "REFLECTANCE_SCALING",
@@ -58,18 +82,16 @@ __all__ = [
     "SCL_NODATA_CLASSES",
     "SENSOR_BANDS",
     "SENTINEL2_BANDS",
-    "AllNodataError",
-    "CRSMismatchError",
-    "GridMismatchError",
-    "MissingBandError",
     "align_categorical",
     "apply_mask",
     "band_name",
     "bbox_from_geojson",
+    "centre_crop",
     "check_same_grid",
     "class_time_series",
     "cloud_fraction",
     "cloud_mask_from_probability",
+    "find_patches",
     "image_from_array",
     "ndbi",
     "ndvi",
@@ -77,7 +99,9 @@ __all__ = [
     "normalized_difference",
     "open_bands",
     "open_raster",
+    "patch_headers",
     "qa60_cloud_mask",
+    "read_patches",
     "require_bands",
     "require_data",
     "scl_cloud_mask",
