@@ -17,10 +17,10 @@ from .align import (
 )
 from .bands import (
     LANDSAT8_BANDS,
-    MissingBandError,
     REFLECTANCE_SCALING,
     SENSOR_BANDS,
     SENTINEL2_BANDS,
+    MissingBandError,
     band_name,
     bbox_from_geojson,
     image_from_array,
@@ -42,13 +42,13 @@ from .indices import (
     spectral_index,
 )
 from .masks import (
-    AllNodataError,
     QA60_CIRRUS_BIT,
     QA60_CLOUD_BIT,
     S2CLOUDLESS_THRESHOLD,
     SCL_CLASSES,
     SCL_CLOUD_CLASSES,
     SCL_NODATA_CLASSES,
+    AllNodataError,
     apply_mask,
     cloud_fraction,
     cloud_mask_from_probability,
