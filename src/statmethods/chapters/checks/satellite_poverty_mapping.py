@@ -1,0 +1,131 @@
+"""Checks for ``satellite-poverty-mapping``, run before the kernel starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import io
+from . import choice, fail, positive_int
+
+
+def _column_params(params: dict[str, Any]) -> dict[str, str]:
+    names = ("lat_column", "lon_column", "year_column", "country_column", "wealth_column", "district_column")
+    for n in names:
+        if not isinstance(params[n], str) or not params[n].strip():
+            fail(n, f"must be a column name, got {params[n]!r}", "give the name of a column of wealth_file")
+    return {n: params[n] for n in names}
+
+
+def check(params: dict[str, Any]) -> None:
+    """Refuse bad epochs, seeds, devices and inputs (npz keys, shapes, CSV columns, row counts, folds)."""
+    import numpy as np
+
+    from ...data.safe_pickle import UnsafePickleError, safe_load
+
+    positive_int(params, "mlp_epochs")
+    positive_int(params, "first_viirs_year", minimum=1990)
+    if isinstance(params["seed"], bool) or not isinstance(params["seed"], int) or params["seed"] < 0:
+        fail("seed", f"must be an integer of at least 0, got {params['seed']!r}", "give e.g. 0")
+    choice(params, "encoding", ["auto", "utf-8", "utf-8-sig", "cp949", "euc-kr", "latin-1"])
+    dev = params["device"]
+    if not isinstance(dev, str) or not (dev in ("cpu", "cuda") or dev.startswith("cuda:")):
+        fail("device", f"must be 'cpu' or 'cuda', got {dev!r}", "use 'cpu', or 'cuda' on a machine with a GPU")
+    if dev.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            fail("device", f"is {dev!r} but torch finds no CUDA GPU on this machine",
+                 "use -p device cpu (the chapter runs in about two minutes on a CPU)")
+    cols = _column_params(params)
+    # histograms
+    path = io.resolve(params["hists_file"], "hists_file", suffixes=[".npz"])
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            keys = set(npz.files)
+            lacking = [k for k in ("image_hists", "locs", "years") if k not in keys]
+            if lacking:
+                fail("hists_file", f"({path.name}) lacks the array(s) {', '.join(map(repr, lacking))}",
+                     "save image_hists (villages x bands x bins), locs (villages x 2: lat, lon) and "
+                     "years (villages) with numpy.savez")
+            hists, locs, years = npz["image_hists"], npz["locs"], npz["years"]
+    except (OSError, ValueError) as exc:
+        if str(exc).startswith("parameter"):
+            raise
+        fail("hists_file", f"({path.name}) is not a readable .npz file without pickled objects ({exc})",
+             "write it with numpy.savez from plain numeric arrays")
+    n = len(hists)
+    if hists.ndim != 3 or hists.shape[1] < 2 or hists.shape[2] < 2:
+        fail("hists_file", f"image_hists must have shape (villages, bands, bins), got {hists.shape}",
+             "give one histogram per band for every village, night lights as the last band")
+    if not np.issubdtype(hists.dtype, np.number) or not np.isfinite(hists).all() or (hists < 0).any():
+        fail("hists_file", "image_hists must hold finite pixel counts of at least 0",
+             "count the pixels of each band in each bin")
+    if locs.shape != (n, 2) or years.shape != (n,):
+        fail("hists_file", f"locs must have shape ({n}, 2) and years ({n},), got {locs.shape} and "
+             f"{years.shape}", "give the latitude, longitude and survey year of every village")
+    if n < 20:
+        fail("hists_file", f"has only {n} villages", "give at least 20 villages (the chapter cross-validates)")
+    # wealth table
+    df = io.read_table(params["wealth_file"], "wealth_file",
+                       required=[cols[k] for k in ("lat_column", "lon_column", "year_column", "country_column",
+                                                   "wealth_column")],
+                       numeric=[cols["lat_column"], cols["lon_column"], cols["year_column"], cols["wealth_column"]],
+                       codes=[cols["country_column"]], encoding=params["encoding"])
+    if len(df) != n:
+        fail("wealth_file", f"has {len(df)} rows but hists_file has {n} villages",
+             "give exactly one row per village of hists_file")
+    if df[cols["wealth_column"]].isna().any():
+        fail("wealth_file", f"has empty values in {cols['wealth_column']!r}", "give the wealth index of every village")
+    if cols["district_column"] not in df.columns:
+        fail("district_column", f"({cols['district_column']!r}) is not a column of wealth_file",
+             f"use one of {', '.join(map(repr, df.columns))}")
+    idx = match_villages(locs, years, df[cols["lat_column"]], df[cols["lon_column"]], df[cols["year_column"]])
+    if idx is None:
+        fail("wealth_file", "does not have one row for each village of hists_file (matched on latitude, "
+             "longitude and year, to 0.001 degrees)",
+             "give each village's lat, lon and year as in the locs and years arrays of hists_file")
+    # folds: only through the safe loader
+    fpath = io.resolve(params["folds_file"], "folds_file", suffixes=[".pkl", ".pickle"])
+    try:
+        folds = safe_load(fpath)
+    except UnsafePickleError as exc:
+        fail("folds_file", f"is refused by the safe loader: {exc}",
+             "save the folds as a dict {fold: {'test': numpy array of village indices}} of plain dicts and "
+             "numpy arrays (no classes, functions or lambdas)")
+    if not isinstance(folds, dict) or len(folds) < 3:
+        fail("folds_file", "must hold a dict of at least 3 folds, {fold: {'test': indices}}",
+             "give at least 3 folds (ridge chooses its penalty by CV over the training folds)")
+    from ...classify.histogram import fold_labels
+
+    try:
+        fold_labels(folds, n)
+    except ValueError as exc:
+        fail("folds_file", f"does not split the {n} villages into folds: {exc}",
+             "give every village's index in exactly one fold's 'test' array")
+    countries = df[cols["country_column"]].astype(str).str.strip()
+    if countries.nunique() < 2:
+        fail("country_column", "has a single country; the out-of-country evaluation needs at least 2",
+             "give villages from at least 2 countries")
+    if params["output_dir"] in ("", None):
+        fail("output_dir", "is empty", "give a folder name such as results")
+
+
+def match_villages(locs: Any, years: Any, lat: Any, lon: Any, year: Any, tol: float = 1e-3) -> Any:
+    """Row of the table for each village of the npz (by lat, lon, year), or ``None`` if not one-to-one.
+
+    Examples
+    --------
+    >>> match_villages([[0, 0], [1, 1]], [2010, 2010], [1, 0], [1, 0], [2010, 2010]).tolist()
+    [1, 0]
+    """
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    a = np.c_[np.asarray(locs, dtype=float), np.asarray(years, dtype=float) * 100]
+    b = np.c_[np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), np.asarray(year, dtype=float) * 100]
+    if not (np.isfinite(a).all() and np.isfinite(b).all()) or len(a) != len(b):
+        return None
+    dist, idx = cKDTree(b).query(a)
+    if dist.max() > tol or len(set(idx.tolist())) != len(idx):
+        return None
+    return idx

@@ -1,0 +1,35 @@
+"""satellite-poverty-mapping on a user's own files: 600 villages, renamed columns, shuffled rows, own folds."""
+
+import pickle
+from pathlib import Path
+
+EXPECTED_FILES = ["poverty_metrics.csv", "district_estimates.csv"]
+
+
+def make_inputs(tmp: Path) -> dict:
+    import numpy as np
+
+    from statmethods import io
+    from statmethods.chapters.checks.satellite_poverty_mapping import match_villages
+
+    with np.load(io.resolve("africa-poverty-lsms/lsms_image_hists.npz", "hists_file", log=False)) as npz:
+        hists, locs, years = npz["image_hists"], npz["locs"], npz["years"]
+    wealth = io.read_table("africa-poverty-lsms/lsms_wealth_index.csv", "wealth_file", codes=["country"])
+    rng = np.random.default_rng(1)
+    keep = np.sort(rng.choice(len(hists), 600, replace=False))
+    out = tmp / "my_survey"
+    out.mkdir()
+    np.savez(out / "hists.npz", image_hists=hists[keep], locs=locs[keep], years=years[keep])
+    # the table in another order and with other names; only the villages kept (matched on lat, lon, year)
+    rows = match_villages(locs, years, wealth["lat"], wealth["lon"], wealth["year"])[keep]
+    mine = wealth.iloc[rows].sample(frac=1.0, random_state=0).rename(columns={
+        "lat": "latitude", "lon": "longitude", "year": "survey_year", "country": "iso",
+        "index_all": "asset_index", "geolev2": "admin2"})
+    mine[["latitude", "longitude", "survey_year", "iso", "asset_index", "admin2"]].to_csv(
+        out / "villages.csv", index=False)
+    folds = {f"fold{i}": {"test": np.flatnonzero(np.arange(600) % 4 == i)} for i in range(4)}
+    (out / "folds.pkl").write_bytes(pickle.dumps(folds))
+    return {"hists_file": "my_survey/hists.npz", "wealth_file": "my_survey/villages.csv",
+            "folds_file": "my_survey/folds.pkl", "lat_column": "latitude", "lon_column": "longitude",
+            "year_column": "survey_year", "country_column": "iso", "wealth_column": "asset_index",
+            "district_column": "admin2", "mlp_epochs": 2}
