@@ -46,20 +46,19 @@ from _timing import best_of, machine_info, write_results  # noqa: E402
 
 from statmethods import data  # noqa: E402
 from statmethods.area import allocate_sample, stratified_area_estimate, stratified_estimates_batch  # noqa: E402
-from statmethods.area.landcover import (  # noqa: E402
-    TorchMLPClassifier,
-    cross_validate_classifier,
-    labelled_pixels,
-    predict_map,
-    random_forest_baseline,
-    spatial_folds,
-)
 from statmethods.area.simulation import (  # noqa: E402
     coverage_simulation,
     coverage_simulation_loop,
     population_confusion,
     simulate_sample_counts,
 )
+from statmethods.classify import (  # noqa: E402
+    ForestClassifier,
+    MLPClassifier,
+    cross_validate,
+    spatial_block_folds,
+)
+from statmethods.classify.pixels import labelled_pixels, predict_map  # noqa: E402
 from statmethods.imagery.align import align_categorical, open_raster, stack_bands  # noqa: E402
 
 # Names of codes 1-8 of landsat8-zion/nlcd.tif (NLCD 2011 Anderson level I).
@@ -97,7 +96,8 @@ def main() -> None:
 
     # ---- Part 1: the coverage simulation -------------------------------------------------------
     zion, truth, feats, train, rng = zion_setup(args.seed, args.n_train)
-    map_rf = random_forest_baseline(args.seed, 30).set_params(max_depth=10, class_weight=None)
+    map_rf = ForestClassifier("random-forest", 30, features="raw", min_samples_leaf=2, max_depth=10,
+                              seed=args.seed)
     map_rf.fit(feats[train], truth[train])
     map_codes = predict_map(map_rf, zion).values.ravel()
     legend = np.array(["(nodata)", *NLCD_ZION_CLASSES])
@@ -163,23 +163,25 @@ def main() -> None:
     raleigh = stack_bands(files, ["blue", "green", "red", "nir", "swir1"])
     px = labelled_pixels(raleigh, open_raster(data.path("landsat7-raleigh/landsat96_labelled_pixels.tif")))
     X, y = px[list(raleigh.band.values)].to_numpy(), px["label"].to_numpy()
-    folds = spatial_folds(px["row"], px["col"], n_folds=5, block_size=20, seed=args.seed)
+    folds = spatial_block_folds(px["row"], px["col"], 20, 5, seed=args.seed)
     models = {
         f"random forest ({args.trees} trees, scikit-learn {sklearn.__version__}, 1 thread)":
-            (random_forest_baseline(args.seed, args.trees),
-             random_forest_baseline(args.seed, 30).set_params(max_depth=10, class_weight=None)),
+            (ForestClassifier("random-forest", args.trees, features="raw", min_samples_leaf=2,
+                              class_weight="balanced", seed=args.seed),
+             ForestClassifier("random-forest", 30, features="raw", min_samples_leaf=2, max_depth=10,
+                              seed=args.seed)),
         f"torch MLP (32 hidden, {args.mlp_epochs} epochs, torch {torch.__version__}, float64, "
         "1 training thread)":
-            (TorchMLPClassifier(hidden=(32,), epochs=args.mlp_epochs, seed=args.seed),
-             TorchMLPClassifier(hidden=(32,), epochs=args.mlp_epochs, balanced=False, seed=args.seed)),
+            (MLPClassifier(hidden=(32,), epochs=args.mlp_epochs, seed=args.seed),
+             MLPClassifier(hidden=(32,), epochs=args.mlp_epochs, balanced=False, seed=args.seed)),
     }
     clf_rows = []
     for name, (cv_model, map_model) in models.items():
-        t_cv, res = best_of(lambda cv_model=cv_model: cross_validate_classifier(cv_model, X, y, folds), 1)
+        t_cv, res = best_of(lambda cv_model=cv_model: cross_validate(cv_model, X, y, folds), 1)
         t_fit, _ = best_of(lambda map_model=map_model: map_model.fit(feats[train], truth[train]), 1)
         t_map, mp = best_of(lambda map_model=map_model: predict_map(map_model, zion), args.repeats)
         clf_rows.append({"model": name, "cv_seconds_5_folds": t_cv,
-                         "cv_accuracy_spatial": res.overall_accuracy,
+                         "cv_accuracy_spatial": res.accuracy,
                          "zion_fit_seconds": t_fit, "zion_map_pixels_per_s": truth.size / t_map,
                          "zion_map_agreement_with_nlcd": float(np.mean(mp.values.ravel() == truth))})
         print(f"done: {name}", flush=True)
