@@ -1,4 +1,4 @@
-"""satellite-poverty-mapping on a user's own files: 600 villages, renamed columns, shuffled rows, own folds."""
+"""satellite-poverty-mapping on a user's own files: 600 villages, renamed columns, shuffled rows, 4 folds."""
 
 import pickle
 from pathlib import Path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import io
-from . import choice, fail, positive_int
+from . import choice, device, fail, positive_int
 
 
 def _column_params(params: dict[str, Any]) -> dict[str, str]:
@@ -27,15 +27,7 @@ def check(params: dict[str, Any]) -> None:
     if isinstance(params["seed"], bool) or not isinstance(params["seed"], int) or params["seed"] < 0:
         fail("seed", f"must be an integer of at least 0, got {params['seed']!r}", "give e.g. 0")
     choice(params, "encoding", ["auto", "utf-8", "utf-8-sig", "cp949", "euc-kr", "latin-1"])
-    dev = params["device"]
-    if not isinstance(dev, str) or not (dev in ("cpu", "cuda") or dev.startswith("cuda:")):
-        fail("device", f"must be 'cpu' or 'cuda', got {dev!r}", "use 'cpu', or 'cuda' on a machine with a GPU")
-    if dev.startswith("cuda"):
-        import torch
-
-        if not torch.cuda.is_available():
-            fail("device", f"is {dev!r} but torch finds no CUDA GPU on this machine",
-                 "use -p device cpu (the chapter runs in about two minutes on a CPU)")
+    device(params)
     cols = _column_params(params)
     # histograms
     path = io.resolve(params["hists_file"], "hists_file", suffixes=[".npz"])
@@ -64,18 +56,18 @@ def check(params: dict[str, Any]) -> None:
         fail("hists_file", f"locs must have shape ({n}, 2) and years ({n},), got {locs.shape} and "
              f"{years.shape}", "give the latitude, longitude and survey year of every village")
     if n < 20:
-        fail("hists_file", f"has only {n} villages", "give at least 20 villages (the chapter cross-validates)")
+        fail("hists_file", f"has only {n} villages",
+             "give at least 20 villages (the chapter cross-validates)")
     # wealth table
-    df = io.read_table(params["wealth_file"], "wealth_file",
-                       required=[cols[k] for k in ("lat_column", "lon_column", "year_column", "country_column",
-                                                   "wealth_column")],
-                       numeric=[cols["lat_column"], cols["lon_column"], cols["year_column"], cols["wealth_column"]],
-                       codes=[cols["country_column"]], encoding=params["encoding"])
+    numeric = [cols[k] for k in ("lat_column", "lon_column", "year_column", "wealth_column")]
+    df = io.read_table(params["wealth_file"], "wealth_file", required=[*numeric, cols["country_column"]],
+                       numeric=numeric, codes=[cols["country_column"]], encoding=params["encoding"])
     if len(df) != n:
         fail("wealth_file", f"has {len(df)} rows but hists_file has {n} villages",
              "give exactly one row per village of hists_file")
     if df[cols["wealth_column"]].isna().any():
-        fail("wealth_file", f"has empty values in {cols['wealth_column']!r}", "give the wealth index of every village")
+        fail("wealth_file", f"has empty values in {cols['wealth_column']!r}",
+             "give the wealth index of every village")
     if cols["district_column"] not in df.columns:
         fail("district_column", f"({cols['district_column']!r}) is not a column of wealth_file",
              f"use one of {', '.join(map(repr, df.columns))}")
