@@ -123,3 +123,25 @@ def date_range(params: dict[str, Any], start: str, end: str) -> None:
     a, b = iso_date(params, start), iso_date(params, end)
     if not a < b:
         fail(start, f"({a}) must be before {end!r} ({b})", "swap or correct the dates")
+
+
+def device(params: dict[str, Any], name: str = "device") -> str:
+    """A torch device, ``"cpu"`` or ``"cuda"``/``"cuda:N"``, refused when no CUDA GPU is there.
+
+    torch is imported only when a GPU is asked for, so CPU runs stay fast to check.
+    """
+    d = params[name]
+    ok = isinstance(d, str) and (d in ("cpu", "cuda") or (d.startswith("cuda:") and d[5:].isdigit()))
+    if not ok:
+        fail(name, f"must be 'cpu' or 'cuda' (or 'cuda:N'), got {d!r}", "use -p device cpu")
+    if d.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            fail(name, f"is {d!r} but torch finds no CUDA GPU on this machine",
+                 "use -p device cpu (every chapter runs on a CPU)")
+        index = int(d[5:]) if ":" in d else 0
+        if index >= torch.cuda.device_count():
+            fail(name, f"is {d!r} but this machine has {torch.cuda.device_count()} GPU(s)",
+                 "use cuda:0 or another index below that count")
+    return d

@@ -10,15 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from ... import io
-from . import choice, confidence, fail, positive, positive_int, subset
+from . import choice, confidence, device, fail, positive, positive_int, subset
 
 MODELS = ("baseline", "cnn")
-
-
-def _device(params: dict[str, Any]) -> None:
-    d = params["device"]
-    if not isinstance(d, str) or not (d == "cpu" or d == "cuda" or d.startswith("cuda:")):
-        fail("device", f"must be 'cpu' or 'cuda' (or 'cuda:N'), got {d!r}", "use -p device cpu")
 
 
 def _series_file(params: dict[str, Any]) -> None:
@@ -83,5 +77,5 @@ def check(params: dict[str, Any]) -> None:
     positive(params, "pixel_area_ha")
     confidence(params)
     choice(params, "encoding", io.ENCODINGS)
-    _device(params)
+    device(params)
     _series_file(params)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import io
-from . import choice, fail, positive_int, subset
+from . import choice, device, fail, positive_int, subset
 
 _NAICS = ["sector", "subsector", "industry group", "industry", "national industry"]
 _SOC = ["major", "minor", "broad", "detailed"]
@@ -63,9 +63,7 @@ def check(params: dict[str, Any]) -> None:
     t = params["target_accuracy"]
     if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t <= 1:
         fail("target_accuracy", f"must be in (0, 1], got {t!r}", "give e.g. 0.95 (not 95)")
-    d = params["device"]
-    if not isinstance(d, str) or not (d == "cpu" or d == "cuda" or d.startswith("cuda:")):
-        fail("device", f"must be 'cpu' or 'cuda' (or 'cuda:N'), got {d!r}", "use -p device cpu")
+    device(params)
     positive_int(params, "baseline_epochs")
     positive_int(params, "torch_epochs")
     m = params["max_records"]

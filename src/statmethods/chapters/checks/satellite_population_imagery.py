@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import io
-from . import fail, positive, positive_int
+from . import device, fail, positive, positive_int
 
 _CITIES = (("train_dir", "train_cells_file", "train_features_file"),
            ("test_dir", "test_cells_file", "test_features_file"))
@@ -41,16 +41,7 @@ def check(params: dict[str, Any]) -> None:
         fail("seeds", f"must be a non-empty list of integers, got {seeds!r}", "give e.g. [0, 1, 2]")
     if len(set(seeds)) != len(seeds):
         fail("seeds", f"repeats a seed ({seeds!r})", "give distinct seeds")
-    dev = params["device"]
-    if not isinstance(dev, str) or not (dev in ("cpu", "cuda") or dev.startswith("cuda:")):
-        fail("device", f"must be 'cpu' or 'cuda', got {dev!r}",
-             "use 'cpu', or 'cuda' on a machine with a GPU")
-    if dev.startswith("cuda"):
-        import torch
-
-        if not torch.cuda.is_available():
-            fail("device", f"is {dev!r} but torch finds no CUDA GPU on this machine",
-                 "use -p device cpu (the chapter runs in a few minutes on a CPU)")
+    device(params)
     idc, popc, nlc = params["id_column"], params["population_column"], params["nightlights_column"]
     for dir_p, cells_p, feat_p in _CITIES:
         cells = io.read_table(params[cells_p], cells_p, required=[idc, popc], codes=[idc], numeric=[popc],

@@ -44,5 +44,26 @@ def check(params: dict[str, Any]) -> None:
     if abs(abs(a) - 1000) > 1 or abs(abs(e) - 1000) > 1:
         fail("pop_file", f"has {abs(a):g} x {abs(e):g} m cells; the Degree of Urbanisation is defined on "
              "1 km cells", "sum the population (and land, built-up) to 1 km cells first")
-    for name in ("korea_census_file", "korea_units_file"):
-        io.resolve(params[name], name, log=False)
+    _korea_inputs(params)
+
+
+def _korea_inputs(params: dict[str, Any]) -> None:
+    """The 시군구 census (KOSIS layout: two header lines, nine columns) and its boundaries."""
+    import io as _io
+
+    import pandas as pd
+
+    path = io.resolve(params["korea_census_file"], "korea_census_file", suffixes=(".csv",), log=False)
+    text = io.decode(path.read_bytes(), path, "korea_census_file")
+    try:
+        census = pd.read_csv(_io.StringIO(text), skiprows=2, dtype=str, header=None)
+    except Exception as exc:  # noqa: BLE001 - any parse error becomes the same advice
+        fail("korea_census_file", f"({path}) cannot be read as a CSV ({exc})",
+             "give the KOSIS 시군구 × age table as CSV (two header lines, then code, name, age code, age, "
+             "year, population, male, female, sex ratio)")
+    if census.shape[1] != 9 or not census[2].astype(str).eq("'00").any():
+        fail("korea_census_file", f"({path}) is not in the KOSIS layout the chapter reads "
+             f"({census.shape[1]} columns; 9 expected, with the all-ages code '00 in the third)",
+             "give the KOSIS 시군구 × age table (see the chapter's Korean example) or leave the default")
+    io.check_vector(params["korea_units_file"], "korea_units_file", required=["code", "name"], log=False)
+
