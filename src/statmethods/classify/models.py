@@ -54,7 +54,7 @@ def check_epochs(epochs: Any, name: str = "epochs") -> int:
 
 def check_device(device: str) -> str:
     """``"cpu"``, ``"cuda"`` or ``"cuda:N"``; a CUDA device must exist."""
-    if not isinstance(device, str) or not (device == "cpu" or device.startswith("cuda")):
+    if not isinstance(device, str) or not (device in ("cpu", "cuda") or device.startswith("cuda:")):
         raise ValueError(f"device must be 'cpu' or 'cuda' (or 'cuda:N'), got {device!r}")
     if device.startswith("cuda"):
         import torch

@@ -29,26 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from .models import check_device  # one device check for every torch model
+
 __all__ = ["MosaiksFeatures", "check_device", "mosaiks_numpy"]
-
-
-def check_device(device: str) -> str:
-    """``"cpu"``, or ``"cuda"`` / ``"cuda:N"`` when torch sees a GPU; otherwise a clear error.
-
-    Examples
-    --------
-    >>> check_device("cpu")
-    'cpu'
-    """
-    import torch
-
-    if not isinstance(device, str) or not (device == "cpu" or device == "cuda" or device.startswith("cuda:")):
-        raise ValueError(f"device must be 'cpu' or 'cuda' (or 'cuda:N'), got {device!r}. Fix: use 'cpu' "
-                         "or 'cuda'")
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} was requested but torch finds no CUDA GPU on this machine. "
-                         "Fix: use device='cpu' (or install a CUDA build of torch on a GPU machine)")
-    return device
 
 
 @contextlib.contextmanager
