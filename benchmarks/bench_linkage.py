@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from _timing import best_of, write_results  # noqa: E402
 
-from statmethods import io
+from statmethods import inputs
 from statmethods.linkage import block_pairs, clean_strings, levenshtein, splink_comparisons, splink_link
 
 COMPARISONS = {"given_name": "levenshtein", "surname": "levenshtein", "date_of_birth": "levenshtein",
@@ -66,8 +66,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
     cols = [*COMPARISONS]
-    a = clean_strings(io.read_table("febrl/dataset4a.csv", "a"), cols)
-    b = clean_strings(io.read_table("febrl/dataset4b.csv", "b"), cols)
+    a = clean_strings(inputs.read_table("febrl/dataset4a.csv", "a"), cols)
+    b = clean_strings(inputs.read_table("febrl/dataset4b.csv", "b"), cols)
     spec = dict(id_column="rec_id", comparisons=splink_comparisons(COMPARISONS), blocking_rules=BLOCKING,
                 deterministic_rules=[BLOCKING[0]], recall=0.8)
     model = splink_link([a, b], em_blocking_rules=EM, backend="duckdb", seed=1, **spec).model

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from statmethods import io
+from statmethods import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -30,7 +30,7 @@ SOURCES = {
 def identifiers() -> tuple[set[tuple[str, str]], set[str]]:
     names, values = set(), set()
     for key, (first, last, other) in SOURCES.items():
-        df = io.read_table(key, "source")
+        df = inputs.read_table(key, "source")
         f = df[first].astype("string").str.strip().str.lower()
         s = df[last].astype("string").str.strip().str.lower()
         ok = (f.notna() & s.notna() & (f.str.len() >= 3) & (s.str.len() >= 3)

@@ -43,6 +43,7 @@ PROSE: dict[str, dict[str, object]] = {
         "doi:10.1038/s41467-020-16185-w. Data from sustainlab-group/africa_poverty, GitHub, "
         "commit a595f0d.",
         "homepage": "https://github.com/sustainlab-group/africa_poverty",
+        "used_by": ["satellite-poverty-mapping"],
     },
     "febrl": {
         "title": "FEBRL synthetic record-linkage test sets",

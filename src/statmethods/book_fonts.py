@@ -13,7 +13,7 @@ under ``sphinx.config.extensions`` as ``statmethods.book_fonts``.
 from __future__ import annotations
 
 import base64
-import io as _io
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ def subset_font(font_file: Path, characters: str) -> bytes:
     sub = subset.Subsetter(opts)
     sub.populate(text=characters)
     sub.subset(font)
-    buf = _io.BytesIO()
+    buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
 

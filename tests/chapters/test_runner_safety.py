@@ -17,12 +17,12 @@ from statmethods.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = """\
 import os
-from statmethods import io
+from statmethods import inputs
 """
 PARAMS = ('table_file = "sae/milk.rda"  # a table\n'
           'fail_with = ""  # raise this message\noutput_dir = "results"\n')
 BODY = """\
-df = io.read_table(table_file, "table_file")
+df = inputs.read_table(table_file, "table_file")
 if fail_with:
     raise ValueError(fail_with)
 os.makedirs(output_dir, exist_ok=True)

@@ -10,9 +10,9 @@ FEBRL_COLUMNS = ["given_name", "surname", "street_number", "address_1", "address
 
 @pytest.fixture(scope="session")
 def febrl4():
-    from statmethods import io
+    from statmethods import inputs
     from statmethods.linkage import clean_strings
 
-    a = io.read_table("febrl/dataset4a.csv", "febrl_a_file")
-    b = io.read_table("febrl/dataset4b.csv", "febrl_b_file")
+    a = inputs.read_table("febrl/dataset4a.csv", "febrl_a_file")
+    b = inputs.read_table("febrl/dataset4b.csv", "febrl_b_file")
     return clean_strings(a, FEBRL_COLUMNS), clean_strings(b, FEBRL_COLUMNS)

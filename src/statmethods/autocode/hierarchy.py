@@ -456,7 +456,7 @@ def load_coded_csv(path: str, text_column: str = "text", code_column: str = "cod
                    encoding: str = "auto") -> pd.DataFrame:
     """Read a user's CSV or Parquet file of answers and codes (codes kept as text, leading zeros intact).
 
-    Read through :func:`statmethods.io.read_table`: ``encoding="auto"`` accepts UTF-8 (with or
+    Read through :func:`statmethods.inputs.read_table`: ``encoding="auto"`` accepts UTF-8 (with or
     without BOM) and cp949/EUC-KR.
 
     Raises
@@ -464,9 +464,9 @@ def load_coded_csv(path: str, text_column: str = "text", code_column: str = "cod
     ValueError
         If the file lacks a named column or cannot be decoded.
     """
-    from .. import io
+    from .. import inputs
 
-    df = io.read_table(path, "data_source", required=[text_column, code_column],
+    df = inputs.read_table(path, "data_source", required=[text_column, code_column],
                        codes=[text_column, code_column], encoding=encoding)
     return pd.DataFrame({"text": df[text_column].fillna(""), "code": df[code_column].fillna("").str.strip()})
 

@@ -14,7 +14,7 @@ from typing import Any
 import nbformat
 
 from ..data.fetch import ENV_ACCESS_LOG
-from ..io import ENV_INVOCATION_DIR
+from ..inputs import ENV_INVOCATION_DIR
 from .catalog import Chapter, project_root
 
 KERNEL = "python3"

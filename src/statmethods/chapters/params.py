@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
+from ..validation import BadInputError
 from .catalog import Chapter
 
 
-class ParameterError(ValueError):
+class ParameterError(BadInputError):
     """A parameter is unknown, of the wrong type or of the wrong shape."""
 
 
@@ -176,7 +177,7 @@ def absolutise_inputs(params: dict[str, Any]) -> dict[str, Any]:
 
     Catalogue keys stay as they are; a path that exists locally wins over a catalogue key.
     """
-    from ..io import is_catalogue_key, user_path
+    from ..inputs import is_catalogue_key, user_path
 
     out = dict(params)
     for name, value in params.items():

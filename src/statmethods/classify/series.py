@@ -160,7 +160,7 @@ def read_labelled_series(
         Column separator.
     encoding : str
         Text encoding: ``"auto"`` (UTF-8, with or without BOM, else cp949/EUC-KR) or a name
-        from :data:`statmethods.io.ENCODINGS`.
+        from :data:`statmethods.inputs.ENCODINGS`.
 
     Returns
     -------
@@ -175,12 +175,12 @@ def read_labelled_series(
     path = Path(path)
     if sep is None:
         sep = "\t" if path.suffix.lower() == ".tsv" else ","
-    import io as _io
+    import io
 
-    from ..io import decode
+    from ..inputs import decode
 
     text = decode(path.read_bytes(), path, "file", encoding)
-    table = pd.read_csv(_io.StringIO(text), sep=sep, header=None, dtype={0: str})
+    table = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype={0: str})
     if table.shape[1] < 2:
         raise ValueError(
             f"{path.name}: found {table.shape[1]} column(s); expected the label in the first column "

@@ -31,7 +31,7 @@ __all__ = ["PatchSet", "centre_crop", "find_patches", "patch_headers", "read_pat
 
 
 def _err(parameter: str, where: Any, problem: str, fix: str) -> ValueError:
-    from ..io import InputFileError
+    from ..inputs import InputFileError
 
     return InputFileError(f"parameter {parameter!r} (file {where}): {problem}. Fix: {fix}")
 
@@ -193,13 +193,13 @@ def read_patches(patch_dir: str | os.PathLike, cells_file: str | os.PathLike, *,
     import pandas as pd
     import rasterio
 
-    from .. import io
+    from .. import inputs
 
     if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
         raise ValueError(f"parameter {size_parameter!r} must be a positive integer, got {size!r}. "
                          "Fix: give a crop size in pixels, such as 96")
-    folder = io.resolve(patch_dir, patch_parameter, kind="dir")
-    table = io.read_table(cells_file, cells_parameter, required=[id_column, population_column],
+    folder = inputs.resolve(patch_dir, patch_parameter, kind="dir")
+    table = inputs.read_table(cells_file, cells_parameter, required=[id_column, population_column],
                           codes=[id_column], numeric=[population_column],
                           nonnegative=[population_column], encoding=encoding)
     table = table.assign(**{id_column: table[id_column].astype(str).str.strip()})

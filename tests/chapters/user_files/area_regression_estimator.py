@@ -6,10 +6,10 @@ EXPECTED_FILES = ["regression_estimates.csv", "county_estimates.csv", "summary.j
 
 
 def make_inputs(tmp: Path) -> dict:
-    from statmethods import io
+    from statmethods import inputs
 
-    seg = io.read_table("sae/cornsoybean.rda", "segments_file")
-    means = io.read_table("sae/cornsoybeanmeans.rda", "means_file")
+    seg = inputs.read_table("sae/cornsoybean.rda", "segments_file")
+    means = inputs.read_table("sae/cornsoybeanmeans.rda", "means_file")
     seg = seg.rename(columns={"County": "stratum", "CornHec": "corn_ha", "CornPix": "corn_px",
                               "SoyBeansPix": "soy_px"})
     seg["stratum"] = seg["stratum"].map("{:02d}".format)  # codes with leading zeros

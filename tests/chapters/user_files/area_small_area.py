@@ -6,18 +6,18 @@ EXPECTED_FILES = ["fh_estimates.csv", "bhf_estimates.csv", "summary.json"]
 
 
 def make_inputs(tmp: Path) -> dict:
-    from statmethods import io
+    from statmethods import inputs
 
-    milk = io.read_table("sae/milk.rda", "fh_file")
+    milk = inputs.read_table("sae/milk.rda", "fh_file")
     areas = milk.rename(columns={"SmallArea": "area", "yi": "direct", "MajorArea": "region"})
     areas["area"] = areas["area"].map("{:03d}".format)
     areas["var_direct"] = milk["SD"] ** 2
     areas[["area", "direct", "var_direct", "region"]].to_csv(tmp / "my_areas.csv", index=False)
-    seg = io.read_table("sae/cornsoybean.rda", "bhf_file")
+    seg = inputs.read_table("sae/cornsoybean.rda", "bhf_file")
     seg.rename(columns={"County": "county", "SoyBeansHec": "soy_ha", "CornPix": "corn_px",
                         "SoyBeansPix": "soy_px"})[["county", "soy_ha", "corn_px", "soy_px"]].to_csv(
         tmp / "my_segments.csv", index=False)
-    means = io.read_table("sae/cornsoybeanmeans.rda", "bhf_means_file")
+    means = inputs.read_table("sae/cornsoybeanmeans.rda", "bhf_means_file")
     means = means.rename(columns={"CountyIndex": "county", "PopnSegments": "units",
                                   "MeanCornPixPerSeg": "corn_mean", "MeanSoyBeansPixPerSeg": "soy_mean"})
     means[["county", "units", "corn_mean", "soy_mean"]].to_csv(tmp / "my_county_means.csv", index=False)

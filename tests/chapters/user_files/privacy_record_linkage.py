@@ -8,18 +8,18 @@ EXPECTED_FILES = ["linkage_metrics.csv"]
 def make_inputs(tmp: Path) -> dict:
     import pandas as pd
 
-    from statmethods import io
+    from statmethods import inputs
 
     names = {"given_name": "first", "surname": "last", "date_of_birth": "born", "soc_sec_id": "ssn",
              "postcode": "zip", "address_1": "street", "suburb": "town"}
-    a = io.read_table("febrl/dataset4a.csv", "febrl_a_file").head(300)
+    a = inputs.read_table("febrl/dataset4a.csv", "febrl_a_file").head(300)
     keep = set(a["rec_id"].str.replace("-org", "", regex=False))
-    b = io.read_table("febrl/dataset4b.csv", "febrl_b_file")
+    b = inputs.read_table("febrl/dataset4b.csv", "febrl_b_file")
     b = b[b["rec_id"].str.replace(r"-dup-\d+", "", regex=True).isin(keep)]
     cols = ["rec_id", *names]
     a[cols].rename(columns=names).rename(columns={"rec_id": "id"}).to_csv(tmp / "mine_a.csv", index=False)
     b[cols].rename(columns=names).rename(columns={"rec_id": "id"}).to_csv(tmp / "mine_b.csv", index=False)
-    h = pd.read_parquet(io.resolve("splink-historical-50k/historical_figures_with_errors_50k.parquet",
+    h = pd.read_parquet(inputs.resolve("splink-historical-50k/historical_figures_with_errors_50k.parquet",
                                    "dedupe_file"))
     h[h["cluster"].isin(h["cluster"].drop_duplicates().head(150))].to_csv(tmp / "people.csv", index=False)
     return {"febrl_a_file": "mine_a.csv", "febrl_b_file": "mine_b.csv", "febrl_id_column": "id",

@@ -13,12 +13,12 @@ def _copy_city(key: str, base: str, out: Path, n: int = 40) -> dict:
 
     import numpy as np
 
-    from statmethods import io
+    from statmethods import inputs
 
     city = base.rsplit("/", 1)[1]
-    folder = io.resolve(base, f"{key}_dir", kind="dir", log=False)
-    cells = io.read_table(f"{base}/{city}.csv", "cells", codes=["GRD_ID"])
-    feats = io.read_table(f"{base}/{city}_features.csv", "features", codes=["GRD_ID"])
+    folder = inputs.resolve(base, f"{key}_dir", kind="dir", log=False)
+    cells = inputs.read_table(f"{base}/{city}.csv", "cells", codes=["GRD_ID"])
+    feats = inputs.read_table(f"{base}/{city}_features.csv", "features", codes=["GRD_ID"])
     pick = cells.iloc[np.sort(np.random.default_rng(0).choice(len(cells), n, replace=False))]
     (out / "tiles").mkdir(parents=True)
     for cid in pick["GRD_ID"]:

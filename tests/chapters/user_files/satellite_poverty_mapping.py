@@ -9,12 +9,12 @@ EXPECTED_FILES = ["poverty_metrics.csv", "district_estimates.csv"]
 def make_inputs(tmp: Path) -> dict:
     import numpy as np
 
-    from statmethods import io
+    from statmethods import inputs
     from statmethods.chapters.checks.satellite_poverty_mapping import match_villages
 
-    with np.load(io.resolve("africa-poverty-lsms/lsms_image_hists.npz", "hists_file", log=False)) as npz:
+    with np.load(inputs.resolve("africa-poverty-lsms/lsms_image_hists.npz", "hists_file", log=False)) as npz:
         hists, locs, years = npz["image_hists"], npz["locs"], npz["years"]
-    wealth = io.read_table("africa-poverty-lsms/lsms_wealth_index.csv", "wealth_file", codes=["country"])
+    wealth = inputs.read_table("africa-poverty-lsms/lsms_wealth_index.csv", "wealth_file", codes=["country"])
     rng = np.random.default_rng(1)
     keep = np.sort(rng.choice(len(hists), 600, replace=False))
     out = tmp / "my_survey"

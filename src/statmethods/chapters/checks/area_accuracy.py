@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import fail, positive, positive_int
 
 MIN_PER_STRATUM = 2
@@ -66,9 +66,9 @@ def _matrix(params: dict[str, Any], names: list[str]) -> list[list[float]]:
 
 def _matrix_from_file(params: dict[str, Any], names: list[str]) -> list[list[float]]:
     mc, rc = params["map_class_column"], params["reference_class_column"]
-    df = io.read_table(params["sample_file"], "sample_file", required=[mc, rc], codes=[mc, rc],
+    df = inputs.read_table(params["sample_file"], "sample_file", required=[mc, rc], codes=[mc, rc],
                        encoding=params["encoding"])
-    where = io.resolve(params["sample_file"], "sample_file", log=False)
+    where = inputs.resolve(params["sample_file"], "sample_file", log=False)
     for col in (mc, rc):
         values = df[col]
         if values.isna().any():
@@ -92,7 +92,7 @@ def check(params: dict[str, Any]) -> None:
     _confidence(params)
     positive_int(params, "n_replicates")
     positive(params, "pixel_area_ha")
-    io.decode(b"", "", "encoding", params["encoding"])  # refuses an unknown encoding name
+    inputs.decode(b"", "", "encoding", params["encoding"])  # refuses an unknown encoding name
     names = _class_names(params)
     from_file = bool(str(params["sample_file"]).strip())
     if not from_file:

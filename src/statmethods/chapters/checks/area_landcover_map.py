@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, confidence, fail, positive_int, unit_interval
 
 ALLOCATIONS = ("proportional", "equal", "neyman")
@@ -52,19 +52,19 @@ def _rasters(params: dict[str, Any]) -> None:
             fail(group.replace("_files", "_names"), f"must give {len(files)} distinct names, one per file of "
                  f"{group}, got {names!r}", "give one band name per file, in order")
         for i, f in enumerate(files):
-            io.check_raster(f, f"{group}[{i}]", bands=1, log=False)
-        io.check_raster(params[labels], labels, bands=1, log=False)
+            inputs.check_raster(f, f"{group}[{i}]", bands=1, log=False)
+        inputs.check_raster(params[labels], labels, bands=1, log=False)
     if str(params["nlcd_original_file"]).strip():
-        io.check_raster(params["nlcd_original_file"], "nlcd_original_file", bands=1, log=False)
+        inputs.check_raster(params["nlcd_original_file"], "nlcd_original_file", bands=1, log=False)
     # exists, readable, a vector suffix; its fields are checked when it is read (pyogrio is slow to import)
-    io.resolve(params["raleigh_polygons_file"], "raleigh_polygons_file", suffixes=io.VECTOR_SUFFIXES,
+    inputs.resolve(params["raleigh_polygons_file"], "raleigh_polygons_file", suffixes=inputs.VECTOR_SUFFIXES,
                log=False)
     for name in ("polygon_code_column", "polygon_name_column"):
         if not isinstance(params[name], str) or not params[name].strip():
             fail(name, f"must be a column name, got {params[name]!r}", "give the name of the column")
     grids = {f"raleigh_band_files[{i}]": f for i, f in enumerate(params["raleigh_band_files"])}
-    io.check_same_grid(grids | {"raleigh_labels_file": params["raleigh_labels_file"]}, log=False)
-    io.check_same_grid({f"zion_band_files[{i}]": f for i, f in enumerate(params["zion_band_files"])},
+    inputs.check_same_grid(grids | {"raleigh_labels_file": params["raleigh_labels_file"]}, log=False)
+    inputs.check_same_grid({f"zion_band_files[{i}]": f for i, f in enumerate(params["zion_band_files"])},
                        log=False)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import fail, positive_int
 
 
@@ -54,7 +54,7 @@ def sample_and_strata(params: dict[str, Any], *, sample_file: str, stratum_colum
     """Read and check a sample file and its strata file; return both and the sample/frame sizes."""
     enc = params["encoding"]
     scol = params[stratum_column]
-    sample = io.read_table(params[sample_file], sample_file, required=[scol, *columns], numeric=columns,
+    sample = inputs.read_table(params[sample_file], sample_file, required=[scol, *columns], numeric=columns,
                            codes=[scol], encoding=enc)
     means = column_list(params, mean_columns)
     if len(means) != len(auxiliaries):
@@ -64,9 +64,9 @@ def sample_and_strata(params: dict[str, Any], *, sample_file: str, stratum_colum
     needed = [pcol, *means] + ([ncol] if ncol else [])
     if name_column and params[name_column]:
         needed.append(params[name_column])
-    strata = io.read_table(params[strata_file], strata_file, required=needed, numeric=means,
+    strata = inputs.read_table(params[strata_file], strata_file, required=needed, numeric=means,
                            nonnegative=[ncol] if ncol else [], codes=[pcol], encoding=enc)
-    where = io.resolve(params[strata_file], strata_file, log=False)
+    where = inputs.resolve(params[strata_file], strata_file, log=False)
     for col, df, par in ((scol, sample, sample_file), (pcol, strata, strata_file)):
         if df[col].isna().any():
             fail(par, f"has an empty {col!r} on line {int(df[col].isna().to_numpy().nonzero()[0][0]) + 2}",
@@ -102,7 +102,7 @@ def check(params: dict[str, Any]) -> None:
     """Refuse bad levels, replicate counts, columns, rows and strata before the kernel starts."""
     confidence(params)
     positive_int(params, "n_replicates", minimum=10)
-    io.decode(b"", "", "encoding", params["encoding"])
+    inputs.decode(b"", "", "encoding", params["encoding"])
     if not isinstance(params["collapse_singletons"], bool):
         fail("collapse_singletons", f"must be true or false, got {params['collapse_singletons']!r}",
              "write true or false")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, fail, positive_int
 from .area_regression_estimator import column_list, confidence, sample_and_strata
 
@@ -57,15 +57,15 @@ def _fay_herriot(params: dict[str, Any]) -> None:
              "write e.g. 'yi ~ C(MajorArea)'")
     vcol, acol = params["fh_vardir_column"], params["fh_area_column"]
     choice(params, "fh_vardir_kind", ["se", "variance"])
-    head = io.read_table(params["fh_file"], "fh_file", encoding=params["encoding"])
-    where = io.resolve(params["fh_file"], "fh_file", log=False)
+    head = inputs.read_table(params["fh_file"], "fh_file", encoding=params["encoding"])
+    where = inputs.resolve(params["fh_file"], "fh_file", log=False)
     cols = list(head.columns)
     missing = [c for c in lhs + rhs if c not in cols]
     if missing:
         fail("fh_formula", f"{formula!r} names column(s) {', '.join(map(repr, missing))} that fh_file "
              f"({where}) does not have; it has {', '.join(map(repr, cols))}",
              "use the file's column names in the formula, or rename the columns of the file")
-    df = io.read_table(params["fh_file"], "fh_file", required=[vcol] + ([acol] if acol else []),
+    df = inputs.read_table(params["fh_file"], "fh_file", required=[vcol] + ([acol] if acol else []),
                        numeric=[lhs[0], vcol], nonnegative=[vcol], encoding=params["encoding"], min_rows=3)
     for c in lhs + rhs + [vcol]:
         if df[c].isna().any():
@@ -110,6 +110,6 @@ def check(params: dict[str, Any]) -> None:
     """Refuse bad levels, formulas, columns, variances, rows and areas before the kernel starts."""
     confidence(params)
     positive_int(params, "n_replicates", minimum=10)
-    io.decode(b"", "", "encoding", params["encoding"])
+    inputs.decode(b"", "", "encoding", params["encoding"])
     _fay_herriot(params)
     _battese_harter_fuller(params)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, confidence, device, fail, positive, positive_int, subset
 
 MODELS = ("baseline", "cnn")
@@ -18,8 +18,8 @@ MODELS = ("baseline", "cnn")
 def _series_file(params: dict[str, Any]) -> None:
     import csv
 
-    path = io.resolve(params["series_file"], "series_file", suffixes=(".tsv", ".csv", ".txt"), log=False)
-    text = io.decode(path.read_bytes(), path, "series_file", params["encoding"])
+    path = inputs.resolve(params["series_file"], "series_file", suffixes=(".tsv", ".csv", ".txt"), log=False)
+    text = inputs.decode(path.read_bytes(), path, "series_file", params["encoding"])
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
     rows = [r for r in csv.reader(text.splitlines(), delimiter=sep) if r]
     if not rows:
@@ -76,6 +76,6 @@ def check(params: dict[str, Any]) -> None:
         fail("seed", f"must be a whole number, got {params['seed']!r}", "give e.g. 0")
     positive(params, "pixel_area_ha")
     confidence(params)
-    choice(params, "encoding", io.ENCODINGS)
+    choice(params, "encoding", inputs.ENCODINGS)
     device(params)
     _series_file(params)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, device, fail, positive_int, subset
 
 _NAICS = ["sector", "subsector", "industry group", "industry", "national industry"]
@@ -39,10 +39,10 @@ def _levels(params: dict[str, Any]) -> list[str]:
 def _user_file(params: dict[str, Any]) -> None:
     src = str(params["data_file"])
     tc, cc = params["text_column"], params["code_column"]
-    df = io.read_table(src, "data_file", required=[tc, cc], codes=[tc, cc], encoding=params["encoding"],
+    df = inputs.read_table(src, "data_file", required=[tc, cc], codes=[tc, cc], encoding=params["encoding"],
                        min_rows=2)
     codes = df[cc].astype(str).str.strip()
-    where = io.resolve(src, "data_file", log=False)
+    where = inputs.resolve(src, "data_file", log=False)
     if df[cc].isna().any() or (codes == "").any():
         line = int((df[cc].isna() | (codes == "")).to_numpy().nonzero()[0][0]) + 2
         fail("data_file", f"(file {where}) has an empty {cc!r} on line {line}",
@@ -72,7 +72,7 @@ def check(params: dict[str, Any]) -> None:
              "give e.g. 2000")
     if isinstance(params["seed"], bool) or not isinstance(params["seed"], int):
         fail("seed", f"must be a whole number, got {params['seed']!r}", "give e.g. 2022")
-    choice(params, "encoding", io.ENCODINGS)
+    choice(params, "encoding", inputs.ENCODINGS)
     src = params["data_file"]
     if not isinstance(src, str) or not src.strip():
         fail("data_file", "is empty", f"give one of {list(BUILT_IN)} or the path of your CSV file")

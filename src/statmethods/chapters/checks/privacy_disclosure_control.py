@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, confidence, fail, positive, positive_int, unit_interval
 
 CENSUS_COLUMNS = ["year", "adm2", "adm3", "class1", "class2", "value"]
@@ -47,7 +47,7 @@ def check(params: dict[str, Any]) -> None:
     positive(p, "sum_upper")
 
     keys, w = list(p["sdc_key_columns"]), p["sdc_weight_column"]
-    sdc = io.read_table(p["sdc_file"], "sdc_file")
+    sdc = inputs.read_table(p["sdc_file"], "sdc_file")
     missing = [c for c in keys + [w] if c not in sdc.columns]
     if missing:
         fail("sdc_key_columns" if set(missing) - {w} else "sdc_weight_column",
@@ -63,14 +63,14 @@ def check(params: dict[str, Any]) -> None:
         fail("sdc_weight_column", f"({w!r}) has {int((wv < 1).sum())} weight(s) below 1 (negative or zero)",
              "sampling weights count population units per record and must be at least 1")
 
-    adult = io.read_table(p["adult_file"], "adult_file")
+    adult = inputs.read_table(p["adult_file"], "adult_file")
     adult.columns = [str(c).strip() for c in adult.columns]
     need = list(p["adult_key_columns"]) + [p["sensitive_column"], p["age_column"]]
     missing = [c for c in need if c not in adult.columns]
     if missing:
         fail("adult_key_columns", f"names column(s) {', '.join(map(repr, missing))} missing from "
              f"{p['adult_file']}", "use columns of the file")
-    hdir = io.resolve(p["hierarchies_dir"], "hierarchies_dir", kind="dir", log=False)
+    hdir = inputs.resolve(p["hierarchies_dir"], "hierarchies_dir", kind="dir", log=False)
     for col, fname in p["hierarchy_files"].items():
         if col not in p["adult_key_columns"]:
             fail("hierarchy_files", f"names {col!r}, which is not in 'adult_key_columns'",
@@ -89,7 +89,7 @@ def check(params: dict[str, Any]) -> None:
                  "add a row for each value of the data to the hierarchy file")
 
     rc, cc, vc = p["table_row_column"], p["table_col_column"], p["table_value_column"]
-    tab = io.read_table(p["table_file"], "table_file", required=[rc, cc, vc], numeric=[vc],
+    tab = inputs.read_table(p["table_file"], "table_file", required=[rc, cc, vc], numeric=[vc],
                         nonnegative=[vc])
     row, col = map(str, p["primary_cell"])
     rows, cols = set(tab[rc].astype(str)) | {"Total"}, set(tab[cc].astype(str)) | {"Total"}
@@ -97,7 +97,7 @@ def check(params: dict[str, Any]) -> None:
         fail("primary_cell", f"({row}, {col}) does not exist in the table",
              f"choose a {rc} of {sorted(rows)} and a {cc} of {sorted(cols)}")
 
-    census = io.read_table(p["census_file"], "census_file", required=CENSUS_COLUMNS)
+    census = inputs.read_table(p["census_file"], "census_file", required=CENSUS_COLUMNS)
     wide = census_table(census, p["census_year"], p["census_adm2"], p["census_class1"])
     if len(wide) < 3:
         fail("census_adm2", f"({p['census_adm2']!r}) has no 읍면동 rows for {p['census_class1']!r} in "

@@ -6,7 +6,7 @@ import os
 import re
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, fail, positive_int, unit_interval
 
 KINDS = ["exact", "levenshtein", "jaro_winkler"]
@@ -16,19 +16,19 @@ def _header(value: str, parameter: str, id_column: str, needed: list[str]) -> No
     """Header-level check (CSV first line, Parquet schema), ids unique."""
     import pandas as pd
 
-    path = io.resolve(value, parameter, suffixes=io.TABLE_SUFFIXES, log=False)
+    path = inputs.resolve(value, parameter, suffixes=inputs.TABLE_SUFFIXES, log=False)
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
         cols = pq.read_schema(path).names
         ids = pd.read_parquet(path, columns=[id_column])[id_column] if id_column in cols else None
     else:
-        import io as _io
+        import io
 
-        text = io.decode(path.read_bytes(), path, parameter)
+        text = inputs.decode(path.read_bytes(), path, parameter)
         sep = "\t" if path.suffix.lower() == ".tsv" else ","
         try:
-            df = pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, skipinitialspace=True)
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, skipinitialspace=True)
         except Exception as exc:  # parse errors
             fail(parameter, f"(file {path}) cannot be read as a table ({type(exc).__name__})",
                  "give a CSV (comma-separated, header on the first line) or Parquet file")
@@ -104,6 +104,6 @@ def check(params: dict[str, Any]) -> None:
     _header(params["dedupe_file"], "dedupe_file", params["dedupe_id_column"],
             _spec(params, "dedupe") + [params["dedupe_cluster_column"]])
     _header(params["fake_file"], "fake_file", params["fake_id_column"], _spec(params, "fake"))
-    io.read_table(params["clerical_file"], "clerical_file",
+    inputs.read_table(params["clerical_file"], "clerical_file",
                   required=["unique_id_l", "unique_id_r", "clerical_match_score"],
                   numeric=["clerical_match_score"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, date_range, fail, positive, unit_interval
 from .satellite_indices import EOPATCH_MEMBERS
 
@@ -32,7 +32,7 @@ def check(params: dict[str, Any]) -> None:
     choice(params, "urban_landcover_class", list(params["landcover_names"].values()))
     if backend == "earthengine":
         return
-    grids = io.check_same_grid({n: params[n] for n in ("pop_file", "land_file", "built_file")}, log=False)
+    grids = inputs.check_same_grid({n: params[n] for n in ("pop_file", "land_file", "built_file")}, log=False)
     if grids["pop_file"]["crs"].is_geographic:
         fail("pop_file", f"is in the geographic CRS {grids['pop_file']['crs'].to_string()}",
              "use an equal-area grid such as Mollweide (ESRI:54009) with 1 km cells")
@@ -46,7 +46,7 @@ def check(params: dict[str, Any]) -> None:
              "correct the grid or mark those cells as nodata")
     if not np.isfinite(pop.filled(0)).all():
         fail("pop_file", "has non-finite values", "mark missing cells with the file's nodata value")
-    eop = io.resolve(params["eopatch_dir"], "eopatch_dir", kind="dir", log=False)
+    eop = inputs.resolve(params["eopatch_dir"], "eopatch_dir", kind="dir", log=False)
     missing = [m for m in EOPATCH_MEMBERS if not (eop / m).is_file()]
     if missing:
         fail("eopatch_dir", f"({eop}) lacks {', '.join(missing)}",
@@ -55,5 +55,5 @@ def check(params: dict[str, Any]) -> None:
     if not isinstance(files, dict) or not {"B4", "B5"} <= set(files):
         fail("landsat_files", f"must map the bands B4 and B5 to files, got {files!r}",
              "give {B4: red.tif, B5: nir.tif}")
-    io.check_same_grid({f"landsat_files[{b!r}]": f for b, f in files.items()}, log=False)
-    io.check_raster(params["landcover_file"], "landcover_file", bands=1, log=False)
+    inputs.check_same_grid({f"landsat_files[{b!r}]": f for b, f in files.items()}, log=False)
+    inputs.check_raster(params["landcover_file"], "landcover_file", bands=1, log=False)

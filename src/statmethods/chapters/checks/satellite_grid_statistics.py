@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, fail, positive_int
 
 GRID_SIZES = [100, 1000, 10_000]  # the national grid's sizes offered by the chapter
@@ -21,7 +21,7 @@ def check(params: dict[str, Any]) -> None:
     positive_int(params, "suppress_below", minimum=0)
     choice(params, "encoding", ["auto", "utf-8", "utf-8-sig", "cp949", "euc-kr"])
     code, name = params["code_column"], params["name_column"]
-    info = io.check_vector(params["boundaries_file"], "boundaries_file", layer=params["boundaries_layer"],
+    info = inputs.check_vector(params["boundaries_file"], "boundaries_file", layer=params["boundaries_layer"],
                            required=[code, name], log=False)
     from pyproj import CRS
 
@@ -29,6 +29,6 @@ def check(params: dict[str, Any]) -> None:
     if crs.to_epsg() != 5179:
         fail("boundaries_file", f"is in {crs.to_string()} ({crs.name}), not EPSG:5179, the CRS of the "
              "national grid", "reproject it, e.g. `ogr2ogr -t_srs EPSG:5179 out.gpkg in.gpkg`")
-    io.read_table(params["census_file"], "census_file",
+    inputs.read_table(params["census_file"], "census_file",
                   required=["year", "type", "class1", "class2", code, "adm2_code", "adm1", "adm2", "value"],
                   codes=[code, "adm2_code"], encoding=params["encoding"])

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, date_range, fail, iso_date, positive_int, unit_interval
 
 EOPATCH_MEMBERS = ("bbox.geojson", "timestamps.json", "data/NDVI.npy", "data/CLP.npy", "mask/IS_DATA.npy",
@@ -39,7 +39,7 @@ def check(params: dict[str, Any]) -> None:
     _codes(params, "lulc_names")
     _codes(params, "landcover_names")
 
-    eop = io.resolve(params["eopatch_dir"], "eopatch_dir", kind="dir", log=False)
+    eop = inputs.resolve(params["eopatch_dir"], "eopatch_dir", kind="dir", log=False)
     missing = [m for m in EOPATCH_MEMBERS if not (eop / m).is_file()]
     if missing:
         fail("eopatch_dir", f"({eop}) lacks {', '.join(missing)}",
@@ -58,11 +58,11 @@ def check(params: dict[str, Any]) -> None:
     if not dates or any(not isinstance(i, int) or not 0 <= i < len(days) for i in dates):
         fail("scenes_dates", f"must be positions 0..{len(days) - 1} in timestamps.json, got {dates!r}",
              "give one position per scene in scenes_file")
-    io.resolve(params["scenes_file"], "scenes_file", suffixes=(".npy",), log=False)
+    inputs.resolve(params["scenes_file"], "scenes_file", suffixes=(".npy",), log=False)
 
     files = params["landsat_files"]
     if not isinstance(files, dict) or not {"B2", "B3", "B4", "B5"} <= set(files):
         fail("landsat_files", f"must map the bands B2, B3, B4, B5 to files, got {files!r}",
              "give {B2: b2.tif, B3: b3.tif, B4: b4.tif, B5: b5.tif}")
-    io.check_same_grid({f"landsat_files[{b!r}]": f for b, f in files.items()}, log=False)
-    io.check_raster(params["landcover_file"], "landcover_file", bands=1, log=False)
+    inputs.check_same_grid({f"landsat_files[{b!r}]": f for b, f in files.items()}, log=False)
+    inputs.check_raster(params["landcover_file"], "landcover_file", bands=1, log=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, fail, positive
 
 GHSL_EPOCHS = list(range(1975, 2031, 5))
@@ -23,7 +23,7 @@ def check(params: dict[str, Any]) -> None:
     choice(params, "backend", ["local", "earthengine"])
     if params["backend"] == "earthengine":
         return  # the extents go to Earth Engine; the local grid is not read
-    grid = io.check_raster(params["builtup_file"], "builtup_file", bands=1, log=False)
+    grid = inputs.check_raster(params["builtup_file"], "builtup_file", bands=1, log=False)
     if grid["crs"].is_geographic:
         fail("builtup_file",
              f"is in the geographic CRS {grid['crs'].to_string()}; areas need a projected CRS",
@@ -31,6 +31,6 @@ def check(params: dict[str, Any]) -> None:
     needed = [params["id_column"], params["population_column"]]
     if params["start_population_column"]:
         needed.append(params["start_population_column"])
-    io.check_vector(params["extents_file"], "extents_file", required=needed, log=False)
+    inputs.check_vector(params["extents_file"], "extents_file", required=needed, log=False)
     if params["footprint_file"]:
-        io.check_vector(params["footprint_file"], "footprint_file", log=False)
+        inputs.check_vector(params["footprint_file"], "footprint_file", log=False)

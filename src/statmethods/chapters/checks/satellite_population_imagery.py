@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import device, fail, positive, positive_int
 
 _CITIES = (("train_dir", "train_cells_file", "train_features_file"),
@@ -44,12 +44,12 @@ def check(params: dict[str, Any]) -> None:
     device(params)
     idc, popc, nlc = params["id_column"], params["population_column"], params["nightlights_column"]
     for dir_p, cells_p, feat_p in _CITIES:
-        cells = io.read_table(params[cells_p], cells_p, required=[idc, popc], codes=[idc], numeric=[popc],
+        cells = inputs.read_table(params[cells_p], cells_p, required=[idc, popc], codes=[idc], numeric=[popc],
                               nonnegative=[popc], encoding=params["encoding"])
         if cells[popc].isna().any():
             fail(cells_p, f"has empty values in {popc!r}",
                  "give the population of every cell (0 where nobody lives)")
-        feats = io.read_table(params[feat_p], feat_p, required=[idc, nlc], codes=[idc], numeric=[nlc],
+        feats = inputs.read_table(params[feat_p], feat_p, required=[idc, nlc], codes=[idc], numeric=[nlc],
                               nonnegative=[nlc], encoding=params["encoding"])
         ids = _ids(cells, idc)
         if len(set(ids)) != len(ids):
@@ -59,7 +59,7 @@ def check(params: dict[str, Any]) -> None:
         if lacking:
             fail(feat_p, f"lacks {len(lacking)} cell id(s) of {cells_p!r}, e.g. {lacking[0]!r}",
                  f"give a row with {nlc!r} for every cell")
-        folder = io.resolve(params[dir_p], dir_p, kind="dir", log=False)
+        folder = inputs.resolve(params[dir_p], dir_p, kind="dir", log=False)
         files = find_patches(folder, parameter=dir_p)
         check_pairing(ids, files, params[cells_p], folder, cells_p, dir_p)
         headers = patch_headers(files, parameter=dir_p, bands=3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, device, fail, positive_int
 
 
@@ -30,7 +30,7 @@ def check(params: dict[str, Any]) -> None:
     device(params)
     cols = _column_params(params)
     # histograms
-    path = io.resolve(params["hists_file"], "hists_file", suffixes=[".npz"])
+    path = inputs.resolve(params["hists_file"], "hists_file", suffixes=[".npz"])
     try:
         with np.load(path, allow_pickle=False) as npz:
             keys = set(npz.files)
@@ -60,7 +60,7 @@ def check(params: dict[str, Any]) -> None:
              "give at least 20 villages (the chapter cross-validates)")
     # wealth table
     numeric = [cols[k] for k in ("lat_column", "lon_column", "year_column", "wealth_column")]
-    df = io.read_table(params["wealth_file"], "wealth_file", required=[*numeric, cols["country_column"]],
+    df = inputs.read_table(params["wealth_file"], "wealth_file", required=[*numeric, cols["country_column"]],
                        numeric=numeric, codes=[cols["country_column"]], encoding=params["encoding"])
     if len(df) != n:
         fail("wealth_file", f"has {len(df)} rows but hists_file has {n} villages",
@@ -77,7 +77,7 @@ def check(params: dict[str, Any]) -> None:
              "longitude and year, to 0.001 degrees)",
              "give each village's lat, lon and year as in the locs and years arrays of hists_file")
     # folds: only through the safe loader
-    fpath = io.resolve(params["folds_file"], "folds_file", suffixes=[".pkl", ".pickle"])
+    fpath = inputs.resolve(params["folds_file"], "folds_file", suffixes=[".pkl", ".pickle"])
     try:
         folds = safe_load(fpath)
     except UnsafePickleError as exc:

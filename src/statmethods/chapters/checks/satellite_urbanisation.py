@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import io
+from ... import inputs
 from . import choice, fail, less_than, positive, positive_int
 
 RULE_SETS = ["manual-2021", "ghsl-2024"]
@@ -31,8 +31,8 @@ def check(params: dict[str, Any]) -> None:
              f"value), got {bt!r}", "give a share such as 0.2 or 0.5")
     files = {name: params[name] for name in ("pop_file", "land_file", "built_file")}
     for name, value in files.items():
-        io.check_raster(value, name, bands=1, log=False)
-    grids = io.check_same_grid(files, log=False)
+        inputs.check_raster(value, name, bands=1, log=False)
+    grids = inputs.check_same_grid(files, log=False)
     info = grids["pop_file"]
     from pyproj import CRS
 
@@ -49,14 +49,14 @@ def check(params: dict[str, Any]) -> None:
 
 def _korea_inputs(params: dict[str, Any]) -> None:
     """The 시군구 census (KOSIS layout: two header lines, nine columns) and its boundaries."""
-    import io as _io
+    import io
 
     import pandas as pd
 
-    path = io.resolve(params["korea_census_file"], "korea_census_file", suffixes=(".csv",), log=False)
-    text = io.decode(path.read_bytes(), path, "korea_census_file")
+    path = inputs.resolve(params["korea_census_file"], "korea_census_file", suffixes=(".csv",), log=False)
+    text = inputs.decode(path.read_bytes(), path, "korea_census_file")
     try:
-        census = pd.read_csv(_io.StringIO(text), skiprows=2, dtype=str, header=None)
+        census = pd.read_csv(io.StringIO(text), skiprows=2, dtype=str, header=None)
     except Exception as exc:  # noqa: BLE001 - any parse error becomes the same advice
         fail("korea_census_file", f"({path}) cannot be read as a CSV ({exc})",
              "give the KOSIS 시군구 × age table as CSV (two header lines, then code, name, age code, age, "
@@ -65,5 +65,5 @@ def _korea_inputs(params: dict[str, Any]) -> None:
         fail("korea_census_file", f"({path}) is not in the KOSIS layout the chapter reads "
              f"({census.shape[1]} columns; 9 expected, with the all-ages code '00 in the third)",
              "give the KOSIS 시군구 × age table (see the chapter's Korean example) or leave the default")
-    io.check_vector(params["korea_units_file"], "korea_units_file", required=["code", "name"], log=False)
+    inputs.check_vector(params["korea_units_file"], "korea_units_file", required=["code", "name"], log=False)
 

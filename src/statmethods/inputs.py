@@ -13,12 +13,12 @@ User files are recorded with their SHA-256 in the run's access log, as catalogue
 
 Examples
 --------
->>> from statmethods import io
->>> io.is_catalogue_key("sae/milk.rda")
+>>> from statmethods import inputs
+>>> inputs.is_catalogue_key("sae/milk.rda")
 True
->>> io.is_catalogue_key("my_areas.csv")
+>>> inputs.is_catalogue_key("my_areas.csv")
 False
->>> df = io.read_table("sae/milk.rda", "fh_file", required=["yi", "SD"])
+>>> df = inputs.read_table("sae/milk.rda", "fh_file", required=["yi", "SD"])
 >>> len(df)
 43
 """
@@ -31,15 +31,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .validation import InputFileError
+
 ENV_INVOCATION_DIR = "STATMETHODS_INVOCATION_DIR"
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".rda", ".rdata")
 RASTER_SUFFIXES = (".tif", ".tiff")
 VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp949", "euc-kr")
 
-
-class InputFileError(ValueError):
-    """A chapter input file is missing, unreadable or not of the expected form."""
 
 
 def _err(parameter: str, where: Any, problem: str, fix: str) -> InputFileError:
@@ -237,7 +236,7 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
     >>> read_table(f, "table_file", required=["code", "n"], codes=["code"])["code"].tolist()
     ['01', '10']
     """
-    import io as _io
+    import io
 
     import pandas as pd
 
@@ -263,7 +262,7 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
         else:
             text = decode(path.read_bytes(), path, parameter, encoding, encoding_parameter)
             sep = "\t" if suffix == ".tsv" else None
-            df = pd.read_csv(_io.StringIO(text), sep=sep, engine="python",
+            df = pd.read_csv(io.StringIO(text), sep=sep, engine="python",
                              dtype={c: str for c in codes}, keep_default_na=True)
     except InputFileError:
         raise
