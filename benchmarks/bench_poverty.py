@@ -38,7 +38,7 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     from statmethods import data
-    from statmethods.classify.histogram import (
+    from statmethods.applications.poverty import (
         AUTHORS_ALPHAS,
         HistogramMLP,
         r2_pearson,

@@ -138,10 +138,11 @@ def confidence(value: object, name: str = "confidence") -> float:
     >>> confidence(95)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    statmethods.validation.BadInputError: parameter 'confidence' must be in (0, 1), got 95. Fix: ...
+    statmethods.validation.BadInputError: parameter 'confidence' must be in (0, 1), ... got 95. Fix: ...
     """
     if not (_is_real(value) and 0 < value < 1):
-        fail(name, f"must be in (0, 1), got {value!r}", "give a level such as 0.95 (not 95)")
+        fail(name, f"must be in (0, 1), strictly between 0 and 1, got {value!r}",
+             "give a level such as 0.95 (not 95)")
     return float(value)
 
 

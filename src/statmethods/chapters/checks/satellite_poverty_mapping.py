@@ -87,7 +87,7 @@ def check(params: dict[str, Any]) -> None:
     if not isinstance(folds, dict) or len(folds) < 3:
         fail("folds_file", "must hold a dict of at least 3 folds, {fold: {'test': indices}}",
              "give at least 3 folds (ridge chooses its penalty by CV over the training folds)")
-    from ...classify.histogram import fold_labels
+    from ...applications.poverty import fold_labels
 
     try:
         fold_labels(folds, n)

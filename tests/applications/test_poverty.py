@@ -9,7 +9,7 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 
 from statmethods import data
-from statmethods.classify.histogram import (
+from statmethods.applications.poverty import (
     CountryMeanRegressor,
     GroupedRidgeCV,
     HistogramMLP,
@@ -119,7 +119,7 @@ def test_leave_one_country_out_country_mean_has_no_within_fold_signal():
 
 
 def test_district_variance_is_pooled_within_country_over_villages():
-    from statmethods.classify.histogram import district_direct_estimates
+    from statmethods.applications.poverty import district_direct_estimates
 
     t = district_direct_estimates([0.0, 2.0, 1.0, 1.0, 1.0, 5.0], [0] * 6, ["a", "a", "b", "b", "b", None],
                                   ["x"] * 6)
@@ -130,7 +130,7 @@ def test_district_variance_is_pooled_within_country_over_villages():
 
 
 def test_fay_herriot_with_an_informative_covariate_beats_the_direct_estimates():
-    from statmethods.classify.histogram import district_direct_estimates, fay_herriot_gain
+    from statmethods.applications.poverty import district_direct_estimates, fay_herriot_gain
 
     rng = np.random.default_rng(5)
     k, m = 60, 3

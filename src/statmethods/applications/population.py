@@ -256,14 +256,14 @@ class PopulationModel:
         elif self.kind == "nightlights":
             self.model_ = LinearRegression().fit(_nl(nightlights), y)
         elif self.kind == "mosaiks":
-            from .mosaiks import MosaiksFeatures
+            from ..classify.mosaiks import MosaiksFeatures
 
             mo = {k.removeprefix("mosaiks_"): v for k, v in self.options.items() if k.startswith("mosaiks_")}
             self.features_ = MosaiksFeatures(self.n_features, seed=self.seed, device=self.device,
                                              n_threads=self.n_threads, **mo)
             self.model_ = RidgeCVRegressor(seed=self.seed).fit(self.features_.fit_transform(images), y)
         else:
-            from .image_cnn import ImageCNNRegressor
+            from ..classify.image_cnn import ImageCNNRegressor
 
             arch = "scratch" if self.kind == "cnn_scratch" else "efficientnet_lite0"
             cnn = {k: v for k, v in self.options.items() if not k.startswith("mosaiks_")}

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from statmethods.classify.population import (
+from statmethods.applications.population import (
     PopulationMetricsResult,
     PopulationModel,
     RidgeCVRegressor,

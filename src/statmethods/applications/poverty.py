@@ -237,7 +237,7 @@ class CountryMeanRegressor:
 
 # ----------------------------------------------------------------------------- torch
 def _check_device(device: str) -> str:
-    from .mosaiks import check_device
+    from ..classify.mosaiks import check_device
 
     return check_device(device)
 

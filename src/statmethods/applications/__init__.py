@@ -1,0 +1,49 @@
+"""Applications built on the generic learners: population and poverty mapping from imagery.
+
+They may use :mod:`statmethods.area` and :mod:`statmethods.classify`; neither of those uses them.
+
+- :mod:`.population`: population density from image patches (So2Sat POP), night-light baseline,
+  blocked and out-of-city evaluation;
+- :mod:`.poverty`: village asset wealth from image histograms (Yeh et al. 2020), nested CV,
+  district Fay–Herriot estimates.
+"""
+
+from .population import (
+    PopulationMetricsResult,
+    PopulationModel,
+    RidgeCVRegressor,
+    blocked_cv_folds,
+    calibrate_to_total,
+    evaluate_blocked_cv,
+    evaluate_out_of_city,
+    log_density,
+    population_metrics,
+)
+from .poverty import (
+    CountryMeanRegressor,
+    GroupedRidgeCV,
+    HistogramMLP,
+    PovertyCVResult,
+    district_direct_estimates,
+    fay_herriot_gain,
+    poverty_metrics,
+)
+
+__all__ = [
+    "CountryMeanRegressor",
+    "GroupedRidgeCV",
+    "HistogramMLP",
+    "PopulationMetricsResult",
+    "PopulationModel",
+    "PovertyCVResult",
+    "RidgeCVRegressor",
+    "blocked_cv_folds",
+    "calibrate_to_total",
+    "district_direct_estimates",
+    "evaluate_blocked_cv",
+    "evaluate_out_of_city",
+    "fay_herriot_gain",
+    "log_density",
+    "population_metrics",
+    "poverty_metrics",
+]
