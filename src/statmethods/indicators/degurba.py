@@ -255,13 +255,16 @@ def population_clusters(mask: np.ndarray, pop: np.ndarray, min_pop: float,
     """
     if connectivity not in (4, 8):
         raise ValueError(f"connectivity must be 4 or 8, got {connectivity!r}")
-    lab, n = ndimage.label(mask, structure=_structure(connectivity))
+    lab = np.empty(mask.shape, dtype=np.int32)
+    n = ndimage.label(mask, structure=_structure(connectivity), output=lab)
     if n == 0:
         return lab
-    sums = np.bincount(lab.ravel(), weights=np.nan_to_num(pop, nan=0.0).ravel(), minlength=n + 1)
+    inside = lab[mask]  # only the masked cells: cheap when clusters are sparse
+    sums = np.bincount(inside, weights=np.nan_to_num(np.asarray(pop, dtype=float)[mask], nan=0.0),
+                       minlength=n + 1)
     keep = sums >= min_pop
     keep[0] = False
-    newid = np.zeros(n + 1, dtype=np.int64)
+    newid = np.zeros(n + 1, dtype=np.int32)
     newid[keep] = np.arange(1, int(keep.sum()) + 1)
     return newid[lab]
 
@@ -309,36 +312,46 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
         Smoothed labels. All cells are updated simultaneously in each pass, and passes repeat
         until no cell is added.
     """
-    lab = labels.copy()
-    eligible = np.ones(lab.shape, bool) if eligible is None else eligible
+    if rule not in ("five_of_eight", "ghsl_2023"):
+        raise ValueError(f"rule must be 'five_of_eight' or 'ghsl_2023', got {rule!r}")
+    if rule == "ghsl_2023" and counted is None:
+        counted = np.ones(labels.shape, bool)
+    h, w = labels.shape
+    # padded copies, made once: neighbours are read by flat index, outside cells are the fill
+    lab = np.pad(labels, 1, constant_values=0)
+    ok = np.pad(np.ones(labels.shape, bool) if eligible is None else eligible, 1, constant_values=False)
+    cnt = None if rule != "ghsl_2023" else np.pad(counted, 1, constant_values=bool(count_outside))
+    flat, okf = lab.ravel(), ok.ravel()
+    offs = np.array([dy * (w + 2) + dx for dy, dx in _OFFSETS])
+    changed = np.flatnonzero(flat > 0)  # the first pass looks around every centre cell
     for _ in range(max_iter):
-        cand = (lab == 0) & eligible & ndimage.binary_dilation(lab > 0, structure=_RING)
-        if not cand.any():
+        cand = (changed[:, None] + offs[None, :]).ravel()
+        cand = cand[(flat[cand] == 0) & okf[cand]]
+        if cand.size == 0:
             break
-        ys, xs = np.nonzero(cand)
-        v = _neighbours_at(lab, ys, xs, 0)  # (n, 8)
+        cand = np.flatnonzero(np.bincount(cand, minlength=flat.size))  # unique, without a sort
+        v = flat[cand[:, None] + offs[None, :]]  # (n, 8) neighbour labels
         counts = np.zeros(v.shape, dtype=np.int64)
         for j in range(8):
             counts[:, j] = ((v == v[:, j:j + 1]) & (v > 0)).sum(axis=1)
         counts[v == 0] = 0
+        rows = np.arange(len(cand))
         best = counts.argmax(axis=1)
-        n_best = counts[np.arange(len(ys)), best]
-        winner = v[np.arange(len(ys)), best]
+        n_best = counts[rows, best]
+        winner = v[rows, best]
         if rule == "five_of_eight":
             add = n_best >= majority_min
-        elif rule == "ghsl_2023":
-            assert counted is not None
-            denom = _neighbours_at(counted, ys, xs, bool(count_outside)).sum(axis=1)
-            add = n_best > denom / 2.0
         else:
-            raise ValueError(f"rule must be 'five_of_eight' or 'ghsl_2023', got {rule!r}")
+            denom = cnt.ravel()[cand[:, None] + offs[None, :]].sum(axis=1)
+            add = n_best > denom / 2.0
         # "a unique urban centre": a tie between two centres adds nothing
         tie = (counts == n_best[:, None]) & (v != winner[:, None]) & (v > 0)
         add &= ~tie.any(axis=1) & (n_best > 0)
         if not add.any():
             break
-        lab[ys[add], xs[add]] = winner[add]
-    return lab
+        changed = cand[add]
+        flat[changed] = winner[add]  # all cells of a pass are decided before any is added
+    return lab[1:-1, 1:-1].copy()
 
 
 def fill_gaps(labels: np.ndarray, max_gap_cells: float, *, barrier: np.ndarray | None = None) -> np.ndarray:
@@ -355,10 +368,9 @@ def fill_gaps(labels: np.ndarray, max_gap_cells: float, *, barrier: np.ndarray |
     size = np.bincount(bg.ravel(), minlength=n + 1)
     ok = size < max_gap_cells
     ok[0] = False
-    edge = np.unique(np.concatenate([bg[0], bg[-1], bg[:, 0], bg[:, -1]]))
-    ok[edge] = False
-    if barrier is not None and barrier.any():
-        ok[np.unique(bg[barrier])] = False
+    ok[np.concatenate([bg[0], bg[-1], bg[:, 0], bg[:, -1]])] = False
+    if barrier is not None:
+        ok &= np.bincount(bg[barrier], minlength=n + 1) == 0
     # centres adjacent to each background component
     edge_bg = (bg > 0) & ndimage.binary_dilation(lab > 0, structure=_RING)
     ys, xs = np.nonzero(edge_bg)
@@ -366,11 +378,13 @@ def fill_gaps(labels: np.ndarray, max_gap_cells: float, *, barrier: np.ndarray |
     sel = nb > 0
     comp = np.broadcast_to(bg[ys, xs][:, None], nb.shape)[sel]
     cen = nb[sel]
-    pairs = np.unique(np.stack([comp, cen], axis=1), axis=0) if comp.size else np.zeros((0, 2), int)
-    n_cen = np.bincount(pairs[:, 0], minlength=n + 1)
-    ok &= n_cen == 1
-    owner = np.zeros(n + 1, dtype=lab.dtype)
-    owner[pairs[:, 0]] = pairs[:, 1]
+    # the centres next to each background component: one when the smallest equals the largest
+    lo = np.full(n + 1, np.iinfo(np.int64).max)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    np.minimum.at(lo, comp, cen)
+    np.maximum.at(hi, comp, cen)
+    ok &= (hi > 0) & (lo == hi)
+    owner = np.where(hi > 0, hi, 0).astype(lab.dtype)
     fill = ok[bg]
     lab[fill] = owner[bg[fill]]
     return lab
@@ -429,30 +443,32 @@ class DegurbaGrid:
         ([1], [9], [54000.0])
         """
         lab = self.urban_centres
-        ids = np.unique(lab[lab > 0])
         pop = np.nan_to_num(self.population, nan=0.0)
-        rows = []
-        for k in ids:
-            ys, xs = np.nonzero(lab == k)
-            cells = int(len(ys))
-            p_k = float(pop[ys, xs].sum())
-            row = {"centre": int(k), "cells": cells, "area_km2": cells * self.cell_km2,
-                   "population": p_k, "density": p_k / (cells * self.cell_km2),
-                   "row_min": int(ys.min()), "row_max": int(ys.max()),
-                   "col_min": int(xs.min()), "col_max": int(xs.max())}
-            if self.coords:
-                wts = pop[ys, xs] + 1e-12
-                row["x_centroid"] = float(np.average(np.asarray(self.coords["x"])[xs], weights=wts))
-                row["y_centroid"] = float(np.average(np.asarray(self.coords["y"])[ys], weights=wts))
-            rows.append(row)
-        cols = ["centre", "cells", "area_km2", "population", "density", "row_min", "row_max", "col_min",
-                "col_max"]
-        return pd.DataFrame(rows, columns=cols + (["x_centroid", "y_centroid"] if self.coords else [])
-                            ).set_index("centre")
+        n = int(lab.max()) if lab.size else 0
+        cells = np.bincount(lab.ravel(), minlength=n + 1)
+        pops = np.bincount(lab.ravel(), weights=pop.ravel(), minlength=n + 1)
+        ids = np.flatnonzero(cells[1:]) + 1
+        boxes = ndimage.find_objects(lab)
+        area = cells[ids] * self.cell_km2
+        t = pd.DataFrame({"centre": ids, "cells": cells[ids], "area_km2": area, "population": pops[ids],
+                          "density": pops[ids] / area,
+                          "row_min": [boxes[k - 1][0].start for k in ids],
+                          "row_max": [boxes[k - 1][0].stop - 1 for k in ids],
+                          "col_min": [boxes[k - 1][1].start for k in ids],
+                          "col_max": [boxes[k - 1][1].stop - 1 for k in ids]})
+        if self.coords:
+            wts = np.where(lab > 0, pop + 1e-12, 0.0)
+            sw = np.bincount(lab.ravel(), weights=wts.ravel(), minlength=n + 1)[ids]
+            x = np.broadcast_to(np.asarray(self.coords["x"], float)[None, :], lab.shape)
+            y = np.broadcast_to(np.asarray(self.coords["y"], float)[:, None], lab.shape)
+            t["x_centroid"] = np.bincount(lab.ravel(), weights=(wts * x).ravel(), minlength=n + 1)[ids] / sw
+            t["y_centroid"] = np.bincount(lab.ravel(), weights=(wts * y).ravel(), minlength=n + 1)[ids] / sw
+        return t.set_index("centre")
 
     @property
     def n_urban_centres(self) -> int:
-        return int(len(np.unique(self.urban_centres[self.urban_centres > 0])))
+        lab = self.urban_centres
+        return int((np.bincount(lab.ravel())[1:] > 0).sum()) if lab.size else 0
 
     def summary(self, level: int = 1) -> Summary:
         t = self.table(level).copy()
@@ -725,13 +741,12 @@ def classify_grid(population: Any, land: Any | None = None, built: Any | None = 
             else:
                 dist = ndimage.distance_transform_edt(~core)  # centre-to-centre, in cells
             gap_km = (dist - 1.0) * cell / 1000.0
-            cmin = ndimage.minimum(gap_km, comp, index=np.arange(1, n + 1))
-            far = np.concatenate([[False], np.asarray(cmin) >= p.sduc_buffer_km])
+            # a component is far when none of its cells is near (a per-label "any", no sort)
+            far = np.bincount(comp[gap_km < p.sduc_buffer_km], minlength=n + 1) == 0
         else:
             far = np.ones(n + 1, bool)
             far[0] = False
-        cdens_ok = np.concatenate([[False], np.asarray(ndimage.minimum(
-            dens, comp, index=np.arange(1, n + 1))) >= p.sduc_density]) if n else np.zeros(1, bool)
+        cdens_ok = np.bincount(comp[rest & (dens < p.sduc_density)], minlength=n + 1) == 0
         sduc_c = far & (cpop >= p.sduc_min_pop) & cdens_ok
         sduc_c[0] = False
         l2[rest & sduc_c[comp]] = 22
@@ -774,8 +789,8 @@ def _level2_ghsl_2024(p: DegurbaParameters, valid: np.ndarray, is_uc: np.ndarray
     else:
         buffer = core
     sd = population_clusters(valid & (dens >= p.sduc_density), popz, p.sduc_min_pop, p.sduc_connectivity)
-    near = np.unique(sd[buffer & (sd > 0)])
-    sduc = (sd > 0) & ~np.isin(sd, near) & (l2 == unset)
+    near = np.bincount(sd[buffer & (sd > 0)], minlength=int(sd.max()) + 1) > 0
+    sduc = (sd > 0) & ~near[sd] & (l2 == unset)
     l2[sduc] = 22
     surb = (population_clusters(valid & (dens >= p.ucl_density), popz, p.ucl_min_pop, p.ucl_connectivity)
             > 0) & (l2 == unset)
