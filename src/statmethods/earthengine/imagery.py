@@ -231,7 +231,7 @@ def nonbuilt_land_by_unit(units: Any, year: int = 2020, *, land: Any | None = No
     tile_scale : float
         Earth Engine memory knob.
     **degurba_overrides
-        Thresholds of :class:`statmethods.indicators.degurba.DegurbaParameters` (``uc_density=...``).
+        Thresholds of :class:`statmethods.indicators.degurba.DegurbaParameters` (``centre_density=...``).
 
     Returns
     -------
