@@ -26,12 +26,14 @@ Running at national scale
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
+    "offline",
     "EE_PROJECT_ENV",
     "GAUL_ASSET",
     "KOREA_GAUL_NAME",
@@ -196,3 +198,32 @@ def invocations(obj: Any, name: str) -> list[dict[str, Any]]:
 def constants_used(obj: Any) -> list[Any]:
     """All constant values in a graph (band names, thresholds, asset ids, ...), in graph order."""
     return [n["constantValue"] for n in _walk(graph(obj)) if isinstance(n, dict) and "constantValue" in n]
+
+
+@contextlib.contextmanager
+def offline() -> Iterator[None]:
+    """Build and inspect Earth Engine graphs with no account and no network.
+
+    Inside the block, ``ee`` answers from the static algorithm list that ships with
+    ``earthengine-api`` (its own test harness, ``ee.apitestcase``), so graphs can be built,
+    serialised and inspected with :func:`functions_used`, :func:`invocations` and
+    :func:`constants_used`; anything that asks the server for a result fails. The one offline
+    mode of the package: the chapters and the tests use it.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common
+    >>> with common.offline():
+    ...     import ee
+    ...     "Image.normalizedDifference" in common.functions_used(
+    ...         ee.Image("COPERNICUS/S2_SR/x").normalizedDifference(["B8", "B4"]))
+    True
+    """
+    from ee import apitestcase
+
+    case = apitestcase.ApiTestCase()
+    case.setUp()
+    try:
+        yield
+    finally:
+        case.tearDown()
