@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
 from .._summary import Summary
 from ..results import EstimateResult
 from ..validation import z_quantile
