@@ -147,8 +147,10 @@ def test_real_boundaries_mass_is_exact_for_one_sido():
 # (NGII's Dokdo survey) against the published number of the same island.
 PUBLISHED_POINTS = [
     # (name, 국가지점번호, source)
-    ("국가지점 기준점 (origin)", "가가 0000 0000", "행정안전부 고시 2012-12-12 (서울신문, 한국경제 2012-12-11/12)"),
-    ("독도 독립문바위", "사사 8787 2465", "서울신문 2012-12-12 '독도 독립문바위는 사사 8787 2465' (행정안전부)"),
+    ("국가지점 기준점 (origin)", "가가 0000 0000",
+     "행정안전부 고시 2012-12-12 (서울신문, 한국경제 2012-12-11/12)"),
+    ("독도 독립문바위", "사사 8787 2465",
+     "서울신문 2012-12-12 '독도 독립문바위는 사사 8787 2465' (행정안전부)"),
     ("백령도", "가아 4682 0147", "issue 'The Degree of Urbanisation of the whole globe' (handbook issue 18)"),
     ("광덕산 등산로 표지판", "다바 5802 5337", "lovegeo.tistory.com/6780881 (2017, photo of the sign)"),
 ]
@@ -168,7 +170,8 @@ def test_published_point_numbers_round_trip(name, number, source):
     # the 1 km and 100 m cells are the truncations of the 10 m number (two and three digits per axis)
     assert cell_id(x + 5, y + 5, 1000) == f"{letters}{east[:2]}{north[:2]}"
     assert cell_id(x + 5, y + 5, 100) == f"{letters}{east[:3]}{north[:3]}"
-    assert cell_bounds(f"{letters}{east[:2]}{north[:2]}")[:2] == (x - int(east[2:]) * 10, y - int(north[2:]) * 10)
+    corner = (x - int(east[2:]) * 10, y - int(north[2:]) * 10)
+    assert cell_bounds(f"{letters}{east[:2]}{north[:2]}")[:2] == corner
 
 
 def test_dokdo_is_sasa_8724_not_masa():
@@ -196,7 +199,8 @@ def test_published_dokdo_coordinates_fall_in_the_published_10km_cell(name, lon, 
 
 
 def test_baengnyeongdo_point_is_on_the_island():
-    lon, lat = Transformer.from_crs("EPSG:5179", "EPSG:4326", always_xy=True).transform(*point_to_xy("가아 4682 0147"))
+    back = Transformer.from_crs("EPSG:5179", "EPSG:4326", always_xy=True)
+    lon, lat = back.transform(*point_to_xy("가아 4682 0147"))
     assert 124.6 < lon < 124.75 and 37.9 < lat < 38.0  # 백령도 lies near 124.7°E, 37.95°N
 
 
