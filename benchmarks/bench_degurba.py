@@ -9,7 +9,7 @@ the 1-minute load average of this shared machine is recorded before and after ea
 
 The peer is the R package flexurba 0.2.2. When ``Rscript`` and flexurba are installed it is timed
 on Belgium in the same way; otherwise its times are read from
-``benchmarks/results/flexurba_recorded.json``, which says how they were measured.
+``benchmarks/results/peers/flexurba_recorded.json``, which says how they were measured.
 
 Writes ``benchmarks/results/degurba.json`` and the log-log figure
 ``benchmarks/results/degurba_scaling.png`` (time and memory against cells, beside flexurba's
@@ -176,7 +176,7 @@ def flexurba_rows() -> list[dict]:
                     "source": "Rscript on this machine",
                 }
             ]
-    recorded = json.loads((RESULTS / "flexurba_recorded.json").read_text(encoding="utf-8"))
+    recorded = json.loads((RESULTS / "peers" / "flexurba_recorded.json").read_text(encoding="utf-8"))
     return [{**r, "method": "flexurba (recorded)", "source": recorded["source"]} for r in recorded["runs"]]
 
 
