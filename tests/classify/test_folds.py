@@ -39,7 +39,7 @@ def test_spatial_block_folds_keep_blocks_together_and_test_everyone():
 
 
 def test_too_few_blocks_and_bad_n_folds_are_refused():
-    with pytest.raises(ValueError, match="only 1 block"):
+    with pytest.raises(ValueError, match="only 1 spatial block"):
         spatial_block_folds([0, 1, 2], [0, 1, 2], 100, 2)
     with pytest.raises(ValueError, match="only 3 records"):
         random_folds(3, 5)

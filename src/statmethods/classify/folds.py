@@ -153,7 +153,7 @@ def spatial_block_folds(x: ArrayLike, y: ArrayLike, block_size: float, n_folds: 
     k = _n_folds(n_folds, groups.size)
     n_blocks = np.unique(groups).size
     if n_blocks < k:
-        raise BadInputError(f"only {n_blocks} block(s) of side {block_size} hold records, fewer than "
+        raise BadInputError(f"only {n_blocks} spatial block(s) of side {block_size} hold records, fewer than "
                          f"n_folds={k}; use a smaller block_size or fewer folds")
     cv = GroupKFold(n_splits=k) if seed is None else GroupKFold(n_splits=k, shuffle=True, random_state=seed)
     return _sorted(cv.split(np.arange(groups.size), groups=groups))
