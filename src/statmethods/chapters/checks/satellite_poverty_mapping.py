@@ -97,5 +97,38 @@ def check(params: dict[str, Any]) -> None:
     if countries.nunique() < 2:
         fail("country_column", "has a single country; the out-of-country evaluation needs at least 2",
              "give villages from at least 2 countries")
+    _dhs_predictions(params, cols, locs, years)
     if params["output_dir"] in ("", None):
         fail("output_dir", "is empty", "give a folder name such as results")
+
+
+def _dhs_predictions(params: dict[str, Any], cols: dict[str, str], locs: Any, years: Any) -> None:
+    """The optional predictions made elsewhere: read only when the chapter would use them."""
+    from ...applications.poverty import align_predictions
+    from ...validation import BadInputError
+
+    value = params["dhs_predictions_file"]
+    if value in ("", None):
+        return
+    if not isinstance(value, str):
+        fail("dhs_predictions_file", f"must be a file name or empty, got {value!r}",
+             "give a CSV file, or \"\" to skip predictions made elsewhere")
+    models = params["dhs_models"]
+    if not isinstance(models, list) or not models or not all(isinstance(m, str) and m for m in models):
+        fail("dhs_models", f"must be a non-empty list of column names, got {models!r}",
+             "give the prediction columns of dhs_predictions_file, e.g. [msnl_concat, ms]")
+    if not isinstance(params["dhs_year_column"], str) or not params["dhs_year_column"].strip():
+        fail("dhs_year_column", f"must be a column name, got {params['dhs_year_column']!r}",
+             "give the column holding each row's survey year")
+    if inputs.is_catalogue_key(value) and not inputs.is_catalogue_key(params["hists_file"]):
+        return  # the bundled predictions go with the bundled villages only; the chapter skips them
+    year = params["dhs_year_column"]
+    table = inputs.read_table(value, "dhs_predictions_file",
+                              required=[cols["lat_column"], cols["lon_column"], year, *models],
+                              numeric=[cols["lat_column"], cols["lon_column"], *models])
+    try:
+        align_predictions(table, locs, years, models, lat=cols["lat_column"], lon=cols["lon_column"],
+                          year=year)
+    except BadInputError as exc:
+        fail("dhs_predictions_file", f"cannot be used: {exc}",
+             "give one row per village of hists_file with its lat, lon, survey year and predictions")
