@@ -13,7 +13,6 @@
 """
 
 from importlib import import_module
-from typing import Any
 
 from .accuracy import (
     StratifiedAreaResult,
@@ -53,7 +52,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
