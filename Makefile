@@ -9,7 +9,7 @@ STATMETHODS_DATA_DIR ?= $(if $(wildcard ../shared/data/MANIFEST.sha256),$(abspat
 export STATMETHODS_DATA_DIR
 export PYTHONHASHSEED := 0
 
-.PHONY: book test venv unit nbval userfiles lint html html-en html-ko i18n clean
+.PHONY: book test venv unit nbval userfiles recipes lint html html-en html-ko i18n clean
 
 venv: $(VENV)/.installed
 
@@ -47,7 +47,7 @@ i18n: venv
 	$(BIN)/python tools/i18n_update.py
 
 ## test: lint, unit tests, nbval on every chapter, strict book build
-test: venv lint unit nbval userfiles html
+test: venv lint unit nbval userfiles recipes html
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks tools notebooks
@@ -59,6 +59,10 @@ unit: venv
 ## userfiles: every chapter once, through papermill, on a small user file
 userfiles: venv
 	$(BIN)/pytest -q -p no:cacheprovider -m userfiles tests/chapters/test_user_files.py
+
+## recipes: every chapter's "Rerun on your own data" commands, as written, on files built from its text
+recipes: venv
+	$(BIN)/pytest -q -p no:cacheprovider -m recipes tests/chapters/test_rerun_recipes.py
 
 nbval: venv
 	$(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env \

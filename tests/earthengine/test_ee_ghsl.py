@@ -7,9 +7,8 @@ connectivity, bands and reducers as the local code in ``statmethods.indicators``
 
 from __future__ import annotations
 
+import ee
 import pytest
-
-ee = pytest.importorskip("ee")
 
 from statmethods.earthengine import constants_used, functions_used, invocations  # noqa: E402
 from statmethods.earthengine.ghsl import (  # noqa: E402

@@ -8,9 +8,8 @@ codes, bits, thresholds, scale and reducers as the local backend.
 
 from __future__ import annotations
 
+import ee
 import pytest
-
-ee = pytest.importorskip("ee")
 
 from statmethods.earthengine import (  # noqa: E402
     S2_CLOUD_PROBABILITY,

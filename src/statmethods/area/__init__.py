@@ -14,14 +14,13 @@ from importlib import import_module
 from typing import Any
 
 from .accuracy import (
-    AccuracyAssessment,
     StratifiedAreaResult,
     counts_from_samples,
     stratified_area_estimate,
     stratified_estimates_batch,
 )
 from .design import allocate_sample, sample_size_overall_accuracy
-from .regression import RegressionEstimate, RegressionResult, regression_estimator
+from .regression import RegressionResult, regression_estimator
 from .simulation import (
     AccuracySimulation,
     CoverageSimulation,
@@ -57,14 +56,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "AccuracyAssessment",
     "AccuracySimulation",
     "BatteseHarterFullerResult",
     "CoverageSimulation",
     "FayHerriotResult",
     "FayHerriotSimulation",
     "IntervalCoverage",
-    "RegressionEstimate",
     "RegressionResult",
     "RegressionSimulation",
     "StratifiedAreaResult",

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..classify.labels import LabelEncoding
-from .accuracy import AccuracyAssessment, stratified_area_estimate
+from .accuracy import StratifiedAreaResult, stratified_area_estimate
 
 __all__ = [
     "area_comparison",
@@ -60,7 +60,7 @@ def area_from_reference_sample(
     *,
     pixel_area: float = 1.0,
     confidence: float = 0.95,
-) -> AccuracyAssessment:
+) -> StratifiedAreaResult:
     """Stratified area estimate with the predicted classes as strata (Olofsson et al. 2014).
 
     The classifier's map gives the stratum of every unit and the mapped (pixel-counting) area of
@@ -160,7 +160,7 @@ def confusion_corrected_shares(map_counts: Any, confusion: Any) -> np.ndarray:
 
 
 def area_comparison(
-    assessment: AccuracyAssessment,
+    assessment: StratifiedAreaResult,
     true_labels: Any | None = None,
     proba: np.ndarray | None = None,
 ) -> pd.DataFrame:
@@ -174,7 +174,7 @@ def area_comparison(
     out = pd.DataFrame({"pixel_count": assessment.map_area.to_numpy()}, index=pd.Index(names, name="class"))
     if proba is not None:
         out["probability_sum"] = probability_area(proba, assessment.pixel_area)
-    ci = assessment.conf_int("area")
+    ci = assessment.conf_int()
     out["stratified"] = assessment.area.to_numpy()
     out["ci_low"], out["ci_high"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
     if true_labels is not None:

@@ -25,18 +25,24 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from .._stats import z_quantile
 from .._summary import Summary
+from ..results import EstimateResult
+from ..validation import confidence as confidence_level
+from ..validation import z_quantile
 
-__all__ = ["RegressionEstimate", "RegressionResult", "regression_estimator"]
+__all__ = ["RegressionResult", "regression_estimator"]
 
 
 @dataclass(frozen=True)
-class RegressionResult:
-    """Result of :func:`regression_estimator` (also known as ``RegressionEstimate``).
+class RegressionResult(EstimateResult):
+    """Result of :func:`regression_estimator`.
 
     ``estimates`` and ``se`` are the regression estimates of the totals and their standard
-    errors, one per response.
+    errors, one per response; the inherited :meth:`conf_int` gives their intervals and
+    :meth:`direct_conf_int` those of the direct expansion estimator.
+
+    Overrides: :meth:`table` (both estimators, CVs, r² and efficiency per response) and
+    :meth:`summary` (adds the design and the slopes).
 
     ``table_`` has one row per response variable with the direct expansion and regression
     estimates of the population total, their standard errors, ``r2`` and the relative
@@ -50,9 +56,9 @@ class RegressionResult:
     population_size: float
     sample_size: int
     confidence: float
-    z: float
     auxiliaries: list[str]
     notes: list[str] = field(default_factory=list)
+    title = "Regression estimator with a satellite auxiliary"
 
     @property
     def estimates(self) -> pd.Series:
@@ -87,16 +93,13 @@ class RegressionResult:
         """``v(direct) / v(regression)``, both estimated from the same sample."""
         return self.table_["re_observed"]
 
-    def conf_int(self, confidence: float | None = None, estimator: str = "regression") -> pd.DataFrame:
-        """Normal intervals for the totals of the ``"regression"`` or ``"direct"`` estimator.
+    def direct_conf_int(self, confidence: float | None = None) -> pd.DataFrame:
+        """Normal intervals (``lower``, ``upper``) of the direct expansion totals, one row per response.
 
         ``confidence`` defaults to the level the estimator was called with.
         """
-        if estimator not in ("regression", "direct"):
-            raise ValueError("estimator must be 'regression' or 'direct'")
         z = self.z if confidence is None else z_quantile(confidence)
-        key = "reg" if estimator == "regression" else "direct"
-        est, se = self.table_[f"{key}_total"], self.table_[f"{key}_se"]
+        est, se = self.direct_total, self.direct_se
         return pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
 
     def table(self) -> pd.DataFrame:
@@ -136,7 +139,7 @@ class RegressionResult:
             "v_dir/v_reg": t["re_observed"].map("{:.2f}".format),
         })
         notes = ["Slopes b:", self.coefficients.round(4).to_string(), *self.notes]
-        return Summary("Regression estimator with a satellite auxiliary", header, shown, notes)
+        return Summary(self.title, header, shown, notes)
 
 
 def _as_list(v: str | Sequence[str], what: str) -> list[str]:
@@ -201,7 +204,7 @@ def regression_estimator(
     >>> round(float(r.total.iloc[0]), 1)
     490.0
     """
-    z = z_quantile(confidence)
+    level = confidence_level(confidence)
     if not isinstance(data, pd.DataFrame) or not isinstance(population, pd.DataFrame):
         raise ValueError("data and population must be pandas DataFrames")
     ys, xs = _as_list(y, "y"), _as_list(x, "x")
@@ -336,10 +339,6 @@ def regression_estimator(
     table.index.name = "response"
     return RegressionResult(
         table_=table, coefficients=pd.DataFrame(coefs).T, strata_=per_stratum, population_size=total_n,
-        sample_size=int(len(data)), confidence=float(confidence), z=z, auxiliaries=xs, notes=notes,
+        sample_size=int(len(data)), confidence=level, auxiliaries=xs, notes=notes,
     )
 
-
-
-RegressionEstimate = RegressionResult
-"""The former name of :class:`RegressionResult`, kept for existing code."""

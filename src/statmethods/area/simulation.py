@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .._stats import z_quantile
 from .._summary import Summary
+from ..results import EstimateResult
+from ..validation import z_quantile
 from .accuracy import _validate, counts_from_samples, stratified_area_estimate, stratified_estimates_batch
 
 if TYPE_CHECKING:
@@ -270,28 +270,41 @@ def _estimate(counts: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 @dataclass(frozen=True)
-class CoverageSimulation:
+class CoverageSimulation(EstimateResult):
     """Monte Carlo sampling distribution of stratified area estimates against the known truth.
 
-    ``estimates`` and ``se`` are area proportions per replicate (``n_replicates x k``);
-    ``true_prop`` and ``map_prop`` are the true and the pixel-counting proportions.
+    ``estimates`` are the coverage rates of the area intervals, one per class, and ``se`` their
+    Monte Carlo standard errors. The replicates are in ``draws`` (estimated area proportions,
+    ``n_replicates x k``) and ``draw_se`` (their estimated SEs); ``true_prop`` and ``map_prop``
+    are the true and the pixel-counting proportions.
+
+    Overrides: :meth:`table` (truth, pixel counting, bias, RMSE and coverage per class, in ha)
+    and :meth:`summary`.
     """
 
     class_names: list[str]
     population: np.ndarray
     allocation: np.ndarray
-    estimates: np.ndarray
-    se: np.ndarray
+    draws: np.ndarray
+    draw_se: np.ndarray
     confidence: float
     pixel_area: float
+    title = "Repeated stratified sampling against the known truth"
 
     @property
     def n_replicates(self) -> int:
-        return int(self.estimates.shape[0])
+        return int(self.draws.shape[0])
 
     @property
-    def z(self) -> float:
-        return float(stats.norm.ppf(0.5 + self.confidence / 2))
+    def estimates(self) -> pd.Series:
+        """Coverage rate of the area interval of each class."""
+        return pd.Series(self.covered.mean(axis=0), index=self.class_names, name="coverage")
+
+    @property
+    def se(self) -> pd.Series:
+        """Monte Carlo standard error of each coverage rate, ``sqrt(c (1 - c) / R)``."""
+        c = self.estimates
+        return np.sqrt(c * (1 - c) / self.n_replicates).rename("coverage_mcse")
 
     @property
     def total_area(self) -> float:
@@ -308,12 +321,12 @@ class CoverageSimulation:
     @property
     def covered(self) -> np.ndarray:
         """Whether each replicate's interval contains the true proportion (``R x k``)."""
-        return np.abs(self.estimates - self.true_prop) <= self.z * self.se
+        return np.abs(self.draws - self.true_prop) <= self.z * self.draw_se
 
     def table(self) -> pd.DataFrame:
         """Per class: truth, pixel counting and the stratified estimator's bias, RMSE and coverage (ha)."""
         a, r = self.total_area, self.n_replicates
-        err = (self.estimates - self.true_prop) * a
+        err = (self.draws - self.true_prop) * a
         cov = self.covered.mean(axis=0)
         return pd.DataFrame({
             "class": self.class_names,
@@ -321,11 +334,11 @@ class CoverageSimulation:
             "true_area_ha": self.true_prop * a,
             "pixel_count_area_ha": self.map_prop * a,
             "pixel_count_bias_ha": (self.map_prop - self.true_prop) * a,
-            "mean_estimate_ha": self.estimates.mean(axis=0) * a,
+            "mean_estimate_ha": self.draws.mean(axis=0) * a,
             "bias_ha": err.mean(axis=0),
             "bias_mcse_ha": err.std(axis=0, ddof=1) / np.sqrt(r),
             "rmse_ha": np.sqrt((err**2).mean(axis=0)),
-            "mean_se_ha": self.se.mean(axis=0) * a,
+            "mean_se_ha": self.draw_se.mean(axis=0) * a,
             "coverage": cov,
             "coverage_mcse": np.sqrt(cov * (1 - cov) / r),
         })
@@ -348,7 +361,7 @@ class CoverageSimulation:
             "RMSE": t["rmse_ha"].map("{:,.0f}".format),
             "coverage": t["coverage"].map("{:.3f}".format),
         })
-        return Summary("Repeated stratified sampling against the known truth", header, shown,
+        return Summary(self.title, header, shown,
                        ["Areas in ha. '± MC' is twice the Monte Carlo standard error of the bias: "
                         "an estimator bias within it is indistinguishable from zero."])
 
@@ -472,12 +485,16 @@ def _check_replicates(n_replicates: Any, minimum: int = 1) -> int:
 
 
 @dataclass(frozen=True)
-class IntervalCoverage:
+class IntervalCoverage(EstimateResult):
     """Monte Carlo coverage of normal intervals ``estimate ± z SE`` against a known truth.
 
     ``estimates`` are the coverage rates per target and ``se`` their Monte Carlo standard errors
-    ``sqrt(c (1 - c) / R)`` (``R`` the replicates with a finite estimate and SE). The draws are
+    ``sqrt(c (1 - c) / R)`` (``R`` the replicates with a finite estimate and SE); the inherited
+    :meth:`conf_int` gives intervals for the rates (Monte Carlo uncertainty only). The draws are
     kept: ``estimate_draws``, ``se_draws`` and ``truth``, each ``R x k``.
+
+    Overrides: :meth:`table` (bias, empirical and mean estimated SE, interval length and
+    coverage per target) and :meth:`summary` (adds the pooled coverage).
     """
 
     names: list[str]
@@ -485,10 +502,7 @@ class IntervalCoverage:
     se_draws: np.ndarray
     truth: np.ndarray
     confidence: float
-
-    @property
-    def z(self) -> float:
-        return z_quantile(self.confidence)
+    title = "Interval coverage against the known truth"
 
     @property
     def n_replicates(self) -> int:
@@ -540,11 +554,6 @@ class IntervalCoverage:
         sd = float(per_rep.std(ddof=1)) if per_rep.size > 1 else float("nan")
         return float(per_rep.mean()), sd / np.sqrt(per_rep.size)
 
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        """Normal intervals for the coverage rates (Monte Carlo uncertainty only)."""
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        return pd.DataFrame({"lower": self.estimates - z * self.se, "upper": self.estimates + z * self.se})
-
     def table(self) -> pd.DataFrame:
         """Per target: mean estimate, truth, bias (with MC SE), empirical and mean estimated SE, coverage."""
         err = np.where(self.valid, self.estimate_draws - self.truth, np.nan)
@@ -576,7 +585,7 @@ class IntervalCoverage:
             "mean SE": t["mean_se"].map("{:.4g}".format), "coverage": t["coverage"].map("{:.3f}".format),
             "± MC": t["coverage_mcse"].map("{:.3f}".format),
         })
-        return Summary("Interval coverage against the known truth", header, shown,
+        return Summary(self.title, header, shown,
                        ["'± MC' is the Monte Carlo standard error of the coverage rate."])
 
 
@@ -633,12 +642,19 @@ def interval_coverage(estimate: Any, se: Any, truth: Any, confidence: float = 0.
     return IntervalCoverage(labels, est, np.array(s), np.array(t), float(confidence))
 
 
+_TARGETS = ("area", "users", "producers")
+
+
 @dataclass(frozen=True)
-class AccuracySimulation:
+class AccuracySimulation(EstimateResult):
     """Result of :func:`simulate_stratified_accuracy`: coverage of area and accuracy intervals.
 
     ``coverage`` maps ``"area"``, ``"users"``, ``"producers"`` and ``"overall"`` to an
     :class:`IntervalCoverage`; area draws are proportions (multiply by ``total_area``).
+    ``rates`` is the class x target table of coverage rates; ``estimates`` and ``se`` are those
+    rates and their Monte Carlo SEs as Series indexed by (target, class).
+
+    Overrides: :meth:`table` (the rates by class, with the area bias) and :meth:`summary`.
     """
 
     class_names: list[str]
@@ -646,29 +662,35 @@ class AccuracySimulation:
     coverage: dict[str, IntervalCoverage]
     total_area: float
     confidence: float
+    title = "Coverage of stratified area and accuracy intervals"
 
     @property
     def n_replicates(self) -> int:
         return self.coverage["area"].n_replicates
 
     @property
-    def estimates(self) -> pd.DataFrame:
-        """Coverage rate per class of the area, user's and producer's accuracy intervals."""
-        return pd.DataFrame({k: self.coverage[k].estimates for k in ("area", "users", "producers")})
+    def rates(self) -> pd.DataFrame:
+        """Coverage rate per class (rows) of the area, user's and producer's accuracy intervals."""
+        return pd.DataFrame({k: self.coverage[k].estimates for k in _TARGETS})
 
     @property
-    def se(self) -> pd.DataFrame:
-        """Monte Carlo standard errors of :attr:`estimates`."""
-        return pd.DataFrame({k: self.coverage[k].se for k in ("area", "users", "producers")})
+    def rates_mcse(self) -> pd.DataFrame:
+        """Monte Carlo standard errors of :attr:`rates`."""
+        return pd.DataFrame({k: self.coverage[k].se for k in _TARGETS})
 
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        return pd.concat({"lower": self.estimates - z * self.se, "upper": self.estimates + z * self.se},
-                         axis=1)
+    @property
+    def estimates(self) -> pd.Series:
+        """The coverage rates of :attr:`rates` as one Series indexed by (target, class)."""
+        return pd.concat({k: self.coverage[k].estimates for k in _TARGETS}, names=["target", "class"])
+
+    @property
+    def se(self) -> pd.Series:
+        """Monte Carlo standard errors of :attr:`estimates`."""
+        return pd.concat({k: self.coverage[k].se for k in _TARGETS}, names=["target", "class"])
 
     def table(self) -> pd.DataFrame:
         """Per class: coverage of area, user's and producer's accuracy; area bias in area units."""
-        t = self.estimates.rename(columns={"users": "user's accuracy", "producers": "producer's accuracy"})
+        t = self.rates.rename(columns={"users": "user's accuracy", "producers": "producer's accuracy"})
         t["area_bias"] = self.coverage["area"].table()["bias"].to_numpy() * self.total_area
         t["area_bias_mcse"] = self.coverage["area"].table()["bias_mcse"].to_numpy() * self.total_area
         return t
@@ -679,7 +701,7 @@ class AccuracySimulation:
                   "Sample size": f"{int(self.sample_sizes.sum())} ({', '.join(map(str, self.sample_sizes))})",
                   "Replicates": f"{self.n_replicates:,}", "Nominal coverage": f"{self.confidence:.0%}",
                   "Overall accuracy coverage": f"{o:.3f} (MC SE {o_se:.3f})"}
-        return Summary("Coverage of stratified area and accuracy intervals", header, self.table().round(3))
+        return Summary(self.title, header, self.table().round(3))
 
 
 def simulate_stratified_accuracy(
@@ -752,11 +774,15 @@ def simulate_stratified_accuracy(
 
 
 @dataclass(frozen=True)
-class RegressionSimulation:
+class RegressionSimulation(EstimateResult):
     """Result of :func:`simulate_regression_estimator`.
 
     ``coverage`` covers the ``"regression"`` and ``"direct"`` estimators of the total;
     ``population`` is the synthetic frame (one row per unit) and ``true_total`` its total.
+    ``estimates`` are the two coverage rates and ``se`` their Monte Carlo SEs.
+
+    Overrides: :meth:`table` (relative bias, true and estimated SE, coverage per estimator)
+    and :meth:`summary`.
     """
 
     response: str
@@ -764,6 +790,7 @@ class RegressionSimulation:
     true_total: float
     population: pd.DataFrame
     confidence: float
+    title = "Regression and direct estimators on a synthetic frame"
 
     @property
     def n_replicates(self) -> int:
@@ -771,14 +798,13 @@ class RegressionSimulation:
 
     @property
     def estimates(self) -> pd.Series:
+        """Coverage rate of the regression and of the direct intervals."""
         return self.coverage.estimates
 
     @property
     def se(self) -> pd.Series:
+        """Monte Carlo standard errors of the coverage rates."""
         return self.coverage.se
-
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        return self.coverage.conf_int(confidence)
 
     def table(self) -> pd.DataFrame:
         """Per estimator: relative bias (%), true (empirical) SE, mean estimated SE, coverage and MC SE."""
@@ -792,7 +818,7 @@ class RegressionSimulation:
     def summary(self) -> Summary:
         header = {"Response": self.response, "True total": f"{self.true_total:,.1f}",
                   "Replicates": f"{self.n_replicates:,}", "Nominal coverage": f"{self.confidence:.0%}"}
-        return Summary("Regression and direct estimators on a synthetic frame", header, self.table().round(3))
+        return Summary(self.title, header, self.table().round(3))
 
 
 def simulate_regression_estimator(
@@ -879,16 +905,21 @@ def simulate_regression_estimator(
 
 
 @dataclass(frozen=True)
-class FayHerriotSimulation:
+class FayHerriotSimulation(EstimateResult):
     """Result of :func:`simulate_fay_herriot`: ``eblup`` and ``direct`` coverages over all areas.
 
-    ``mse_ratio`` is the empirical MSE of the EBLUP over the mean estimated MSE, per replicate.
+    ``estimates`` are the pooled coverage rates of the EBLUP and direct intervals and ``se``
+    their Monte Carlo SEs. ``mse_ratio`` is the empirical MSE of the EBLUP over the mean
+    estimated MSE, per replicate.
+
+    Overrides: :meth:`table` (adds the mean interval length) and :meth:`summary`.
     """
 
     eblup: IntervalCoverage
     direct: IntervalCoverage
     mse_ratio: np.ndarray
     confidence: float
+    title = "Fay–Herriot intervals on a synthetic population"
 
     @property
     def n_replicates(self) -> int:
@@ -901,12 +932,9 @@ class FayHerriotSimulation:
 
     @property
     def se(self) -> pd.Series:
+        """Monte Carlo standard errors of the pooled coverage rates."""
         return pd.Series({"eblup": self.eblup.pooled[1], "direct": self.direct.pooled[1]},
                          name="coverage_mcse")
-
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        return pd.DataFrame({"lower": self.estimates - z * self.se, "upper": self.estimates + z * self.se})
 
     def table(self) -> pd.DataFrame:
         """Coverage, its MC SE and the mean interval length of the EBLUP and direct intervals."""
@@ -920,7 +948,7 @@ class FayHerriotSimulation:
         header = {"Replicates": f"{self.n_replicates:,}", "Areas": str(len(self.eblup.names)),
                   "Nominal coverage": f"{self.confidence:.0%}",
                   "Empirical / estimated MSE": f"{float(np.mean(self.mse_ratio)):.3f}"}
-        return Summary("Fay–Herriot intervals on a synthetic population", header, self.table().round(3))
+        return Summary(self.title, header, self.table().round(3))
 
 
 def simulate_fay_herriot(

@@ -26,8 +26,10 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from .._stats import z_quantile
 from .._summary import Summary
+from ..results import EstimateResult
+from ..validation import confidence as confidence_level
+from ..validation import z_quantile
 
 __all__ = [
     "BatteseHarterFullerResult",
@@ -69,11 +71,16 @@ def _design(formula: str, data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, l
 
 
 @dataclass(frozen=True)
-class FayHerriotResult:
+class FayHerriotResult(EstimateResult):
     """Result of :func:`fay_herriot`.
 
     Area-level arrays are pandas Series indexed by area. ``mse`` is the Prasad–Rao /
     Datta–Lahiri MSE estimate for REML, ``g1 + g2 + 2 g3`` (``g1``, ``g2``, ``g3`` are kept).
+    ``estimates`` are the EBLUPs and ``se`` their root MSEs.
+
+    Overrides: :meth:`conf_int` (adds the direct estimates' intervals, ``direct_lower`` and
+    ``direct_upper``, for comparison), :meth:`table` (direct and EBLUP side by side, CVs,
+    shrinkage) and :meth:`summary` (adds the model fit and coefficients).
     """
 
     areas: pd.Index
@@ -93,9 +100,9 @@ class FayHerriotResult:
     loglike: float
     n_params: int
     confidence: float
-    z: float
     formula: str
     notes: list[str] = field(default_factory=list)
+    title = "Fay–Herriot EBLUP with Prasad–Rao MSE"
 
     @property
     def n_areas(self) -> int:
@@ -140,14 +147,14 @@ class FayHerriotResult:
     def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
         """Normal intervals ``eblup ± z sqrt(mse)`` and, for comparison, for the direct estimates.
 
-        ``confidence`` defaults to the level of the fit.
+        Overrides :meth:`EstimateResult.conf_int` to add the columns ``direct_lower`` and
+        ``direct_upper`` (``direct ± z sqrt(D)``); ``confidence`` defaults to the level of the fit.
         """
+        ci = super().conf_int(confidence)
         z = self.z if confidence is None else z_quantile(confidence)
         se_d = np.sqrt(self.sampling_variance)
-        return pd.DataFrame({
-            "lower": self.eblup - z * self.rmse, "upper": self.eblup + z * self.rmse,
-            "direct_lower": self.direct - z * se_d, "direct_upper": self.direct + z * se_d,
-        })
+        ci["direct_lower"], ci["direct_upper"] = self.direct - z * se_d, self.direct + z * se_d
+        return ci
 
     def table(self) -> pd.DataFrame:
         """One row per area: direct estimate and SE, EBLUP and root MSE, CVs, shrinkage factor."""
@@ -206,7 +213,7 @@ class FayHerriotResult:
             f"{pct} upper": t["upper"].map("{:.3f}".format),
         })
         notes = ["Coefficients:", coef, *self.notes]
-        return Summary("Fay–Herriot EBLUP with Prasad–Rao MSE", header, shown, notes)
+        return Summary(self.title, header, shown, notes)
 
 
 def _fh_reml(y: np.ndarray, x: np.ndarray, d: np.ndarray, max_iter: int, tol: float) -> tuple[float, int]:
@@ -280,7 +287,7 @@ def fay_herriot(
     >>> round(r.refvar, 4), r.gamma.round(2).tolist()[:3]
     (0.0588, [0.75, 0.66, 0.85])
     """
-    z = z_quantile(confidence)
+    level = confidence_level(confidence)
     if variance not in getattr(data, "columns", []):
         raise ValueError(
             f"variance column {variance!r} is not in data; give the column of sampling variances")
@@ -340,8 +347,8 @@ def fay_herriot(
         areas=labels, direct=s(y, yname), sampling_variance=s(d, "sampling_variance"),
         eblup=s(eblup, "eblup"), mse=s(mse, "mse"), synthetic=s(xb, "synthetic"), gamma=s(gamma, "gamma"),
         g1=s(g1, "g1"), g2=s(g2, "g2"), g3=s(g3, "g3"), coefficients=coef, refvar=float(a),
-        refvar_se=refvar_se, iterations=iters, loglike=loglike, n_params=p, confidence=float(confidence),
-        z=z, formula=formula, notes=notes,
+        refvar_se=refvar_se, iterations=iters, loglike=loglike, n_params=p, confidence=level,
+        formula=formula, notes=notes,
     )
 
 
@@ -351,12 +358,16 @@ def fay_herriot(
 
 
 @dataclass(frozen=True)
-class BatteseHarterFullerResult:
+class BatteseHarterFullerResult(EstimateResult):
     """Result of :func:`battese_harter_fuller`.
 
     Area-level Series are indexed by area. ``eblup`` estimates each area's population mean (per
     unit); ``mse`` is the Prasad–Rao MSE ``g1 + g2 + 2 g3`` (with the finite-population terms
-    when population sizes were given).
+    when population sizes were given). ``estimates`` are the EBLUPs and ``se`` their root MSEs;
+    :meth:`conf_int` is inherited.
+
+    Overrides: :meth:`table` (sample size, direct, synthetic, EBLUP, gamma per area) and
+    :meth:`summary` (adds the variance components and the LR test).
     """
 
     table_: pd.DataFrame
@@ -368,10 +379,10 @@ class BatteseHarterFullerResult:
     lr_pvalue: float
     unit_residuals: pd.Series
     confidence: float
-    z: float
     formula: str
     finite_population: bool
     notes: list[str] = field(default_factory=list)
+    title = "Battese–Harter–Fuller EBLUP of area means with Prasad–Rao MSE"
 
     @property
     def eblup(self) -> pd.Series:
@@ -404,11 +415,6 @@ class BatteseHarterFullerResult:
     def intraclass_correlation(self) -> float:
         """``s2v / (s2v + s2e)``: the share of unit-level variance that is between areas."""
         return self.sigma2_v / (self.sigma2_v + self.sigma2_e)
-
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        """Normal intervals ``eblup ± z sqrt(mse)``; ``confidence`` defaults to the fit's level."""
-        z = self.z if confidence is None else z_quantile(confidence)
-        return pd.DataFrame({"lower": self.eblup - z * self.rmse, "upper": self.eblup + z * self.rmse})
 
     def table(self) -> pd.DataFrame:
         """One row per area: sample size, direct (sample mean), synthetic, EBLUP, root MSE, gamma."""
@@ -454,7 +460,7 @@ class BatteseHarterFullerResult:
             "gamma": t["gamma"].map("{:.2f}".format),
         })
         notes = ["Coefficients:", self.coefficients.round(4).to_string(), *self.notes]
-        return Summary("Battese–Harter–Fuller EBLUP of area means with Prasad–Rao MSE", header, shown, notes)
+        return Summary(self.title, header, shown, notes)
 
 
 def battese_harter_fuller(
@@ -511,7 +517,7 @@ def battese_harter_fuller(
     >>> r.table().shape
     (8, 9)
     """
-    z = z_quantile(confidence)
+    level = confidence_level(confidence)
     if area not in getattr(data, "columns", []):
         raise ValueError(f"area column {area!r} is not in data")
     data = data.reset_index(drop=True)
@@ -637,6 +643,6 @@ def battese_harter_fuller(
     unit_resid = pd.Series(y - x @ beta - u[areas.get_indexer(groups)], name="conditional_residual")
     return BatteseHarterFullerResult(
         table_=table, coefficients=coef, sigma2_v=s2v, sigma2_e=s2e, loglike_reml=float(fit.llf),
-        lr_stat=lr, lr_pvalue=lr_p, unit_residuals=unit_resid, confidence=float(confidence), z=z,
+        lr_stat=lr, lr_pvalue=lr_p, unit_residuals=unit_resid, confidence=level,
         formula=formula, finite_population=big_n is not None, notes=notes,
     )

@@ -127,6 +127,7 @@ class DegurbaParameters:
     uc_connectivity: int = 4  # urban centre: 4 = edges only (manual), 8 = with diagonals
     built_criterion: bool = True  # cells with built-up share >= built_threshold also count as dense
     built_threshold: float = 0.5  # built-up share of permanent land (GHSL DP 2022 uses 0.5)
+    built_share_digits: int | None = None  # round the share before the built-up test (flexurba: 3)
     smoothing: Literal["five_of_eight", "ghsl_2023", "none"] = "five_of_eight"  # edge smoothing rule
     majority_min: int = 5  # five_of_eight: neighbours of one centre needed to add a cell
     max_gap_km2: float = 15.0  # gaps strictly below this area are filled
@@ -171,6 +172,10 @@ class DegurbaParameters:
         if self.ucl_density > self.uc_density:
             raise ValueError(f"ucl_density ({self.ucl_density:g}) must not exceed uc_density "
                              f"({self.uc_density:g}): urban clusters are the looser rule")
+        if self.built_share_digits is not None and (not isinstance(self.built_share_digits, int)
+                                                    or self.built_share_digits < 0):
+            raise ValueError(f"built_share_digits must be None or a whole number >= 0, got "
+                             f"{self.built_share_digits!r}")
         if not 1 <= self.majority_min <= 8:
             raise ValueError(f"majority_min must be between 1 and 8 neighbours, got {self.majority_min}")
         for name in ("built_threshold", "water_land_share", "water_max_built", "unit_share"):
@@ -662,6 +667,8 @@ def classify_grid(population: Any, land: Any | None = None, built: Any | None = 
         built_share = np.where(land_m2 > 0, built_m2 / land_m2, np.where(built_m2 > 0, 1.0, 0.0))
     water = valid & (land_share < p.water_land_share) & (popz <= p.water_max_pop) \
         & (built_share <= p.water_max_built)
+    if p.built_share_digits is not None:
+        built_share = np.round(built_share, p.built_share_digits)
 
     dense = valid & (dens >= p.uc_density)
     if p.built_criterion:
