@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import inputs
+from ... import inputs, validation
 from . import choice, device, fail, positive_int, subset
 
 _NAICS = ["sector", "subsector", "industry group", "industry", "national industry"]
 _SOC = ["major", "minor", "broad", "detailed"]
-# level names of the built-in sources (statmethods.autocode.hierarchy), by name and catalogue key
+# level names of the built-in coding indexes (statmethods.sources.coding.BUILT_IN), by name and
+# catalogue key; kept here so that the checks need not import pandas
 BUILT_IN = {
     "naics-2022": _NAICS, "naics-2022/2022_NAICS_Index_File.xlsx": _NAICS,
     "census-occupation-2022": _SOC, "census-io-2022/Census-2022-Occupation-Index_Final.xlsx": _SOC,
@@ -70,8 +71,7 @@ def check(params: dict[str, Any]) -> None:
     if isinstance(m, bool) or not isinstance(m, int) or m < 0:
         fail("max_records", f"must be 0 (every record) or a positive whole number, got {m!r}",
              "give e.g. 2000")
-    if isinstance(params["seed"], bool) or not isinstance(params["seed"], int):
-        fail("seed", f"must be a whole number, got {params['seed']!r}", "give e.g. 2022")
+    validation.rng(params["seed"], "seed")
     choice(params, "encoding", inputs.ENCODINGS)
     src = params["data_file"]
     if not isinstance(src, str) or not src.strip():
