@@ -142,7 +142,10 @@ class Verdict:
         return "; ".join(parts)
 
     def fix(self) -> str:
-        return "none" if not self.findings else ", ".join(dict.fromkeys(f.fix for f in self.findings))
+        fixes = list(dict.fromkeys(f.fix for f in self.findings))
+        # "recode" is said by "suppress or recode"
+        fixes = [f for f in fixes if not any(f != g and f in g for g in fixes)]
+        return "none" if not fixes else ", ".join(fixes)
 
     def released(self, mitigation: str = "suppress", base: int = 5) -> pd.DataFrame | None:
         """What may leave: the output with failing cells suppressed (or counts rounded), else nothing.
@@ -240,7 +243,7 @@ class OutputChecker:
     def counts(self, name: str, wide: pd.DataFrame | pd.Series, kind: str = "frequency") -> Verdict:
         """Check a table of unit counts that is already tabulated (rows x columns, no margins)."""
         validation.choice(kind, "kind", ["frequency", "map", "histogram"])
-        w = wide.to_frame("n") if isinstance(wide, pd.Series) else wide
+        w = wide.to_frame(wide.name or "n") if isinstance(wide, pd.Series) else wide
         v = w.to_numpy(dtype=float)
         if v.size == 0 or not np.all(np.isfinite(v)) or np.any(v < 0) or np.any(v != np.round(v)):
             validation.fail("counts", f"of output {name!r} must be non-negative whole numbers",
@@ -286,6 +289,7 @@ class OutputChecker:
         r = self.rules
         cells = t.cells.assign(label=[_cell(a, b if col is not None else "")
                                       for a, b in zip(t.cells.row, t.cells.col, strict=True)])
+        keep = (cells.col != "Total").to_numpy() if col is None else np.ones(len(cells), bool)
         findings = []
         rules = [(frequency_rule(t, r.threshold), "threshold", f"cell with fewer than {r.threshold} "
                   "contributors", "suppress or recode"),
@@ -294,9 +298,10 @@ class OutputChecker:
                  (p_percent_rule(t, r.p_percent), "p%", f"the cell less its two largest contributions "
                   f"is under {r.p_percent:g}% of the largest", "suppress or recode")]
         for res, rule, reason, fix in rules:
-            findings += [Finding(rule, "fail", lab, reason, fix) for lab in cells.label[res.sensitive]]
+            findings += [Finding(rule, "fail", lab, reason, fix) for lab in cells.label[res.sensitive & keep]]
         keys = zip(t.cells.row, t.cells.col, strict=True)
-        neg = [lab for lab, key in zip(cells.label, keys, strict=True) if np.any(t.contributions[key] < 0)]
+        neg = [lab for lab, key, k in zip(cells.label, keys, keep, strict=True)
+               if k and np.any(t.contributions[key] < 0)]
         findings += [Finding("negative", "review", lab, "negative contributions: the dominance rules "
                              "assume non-negative values", "review") for lab in neg]
         wide = t.wide("value")
