@@ -22,9 +22,16 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # heavy libraries are imported where they are used
+    import geopandas as gpd
+    import xarray as xr
 
 import numpy as np
 import pandas as pd
@@ -56,8 +63,8 @@ class LandConsumption:
     """
 
     table: pd.DataFrame
-    start: Any
-    end: Any
+    start: int | str
+    end: int | str
 
     def summary(self) -> Summary:
         t = self.table
@@ -80,8 +87,9 @@ class LandConsumption:
                                                     t["flag"].value_counts().sort_index().items())])
 
 
-def land_consumption(urb_start: Any, urb_end: Any, pop_start: Any, pop_end: Any, years: float, *,
-                     index: Sequence[Any] | None = None, start: Any = "t", end: Any = "t+n",
+def land_consumption(urb_start: ArrayLike, urb_end: ArrayLike, pop_start: ArrayLike, pop_end: ArrayLike,
+                     years: float, *,
+                     index: Sequence[Hashable] | None = None, start: int | str = "t", end: int | str = "t+n",
                      min_growth: float = 0.0) -> LandConsumption:
     """LCR, PGR, LCRPGR and built-up area per capita for each urban extent.
 
@@ -140,9 +148,11 @@ def land_consumption(urb_start: Any, urb_end: Any, pop_start: Any, pop_end: Any,
     return LandConsumption(t, start, end)
 
 
-def builtup_area_by_epoch(epoch_grid: Any, zones: Any, epochs: Sequence[int], *,
+def builtup_area_by_epoch(epoch_grid: xr.DataArray | str | os.PathLike[str], zones: gpd.GeoDataFrame,
+                          epochs: Sequence[int], *,
                           never_built: int = GHSL_NEVER_BUILT, id_column: str | None = None,
-                          nodata: float | None = None, footprint: Any | None = None) -> pd.DataFrame:
+                          nodata: float | None = None,
+                          footprint: xr.DataArray | str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Built-up area (km²) of each zone at each epoch, from a first-built-epoch grid.
 
     Parameters
