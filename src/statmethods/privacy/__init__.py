@@ -15,23 +15,29 @@ from .dp import (
 )
 from .hierarchy import Hierarchy, global_recode
 from .infoloss import discernibility, non_uniform_entropy
+from .output_checking import RULE_SOURCES, Finding, OutputChecker, Rules, Verdict
 from .risk import FrequencyResult, RiskResult, frequency_counts, individual_risk
 from .suppression import AuditResult, SuppressionResult, audit, secondary_suppression
 from .tables import RuleResult, Table, dominance_rule, frequency_rule, p_percent_rule
 
 __all__ = [
     "NEIGHBOURS",
+    "RULE_SOURCES",
     "AnonymisationResult",
     "AnonymityResult",
     "AuditResult",
     "DPRelease",
+    "Finding",
     "FrequencyResult",
     "Hierarchy",
     "LocalSuppressionResult",
+    "OutputChecker",
     "RiskResult",
     "RuleResult",
+    "Rules",
     "SuppressionResult",
     "Table",
+    "Verdict",
     "anonymise",
     "anonymity_measures",
     "audit",

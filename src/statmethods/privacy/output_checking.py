@@ -18,8 +18,12 @@ The rules (SACRO guide; Hundepool et al. 2012, chapter 4):
 - **degrees of freedom**: a model with fewer than ``min_dof`` residual degrees of freedom fails;
 - **percentiles and extreme values**: a percentile with fewer than ``threshold`` units on
   either side, and a maximum or minimum held by fewer than ``threshold`` units, fail;
-- **differencing**: two released count tables on the same cells whose difference has a cell
-  with ``0 < |d| < threshold`` fail together, even when each passes alone.
+- **differencing**: of two count tables on the same cells whose difference has a cell with
+  ``0 < |d| < threshold``, the later one fails (withhold it), even when each passes alone.
+
+A failing table is released with its failing cells suppressed *and* the secondary cells that
+:func:`statmethods.privacy.secondary_suppression` adds, so that no suppressed cell can be
+recovered from the margins or from the other cells.
 
 The minimum-frequency, dominance and p% rules are those of :mod:`statmethods.privacy.tables`.
 """
@@ -35,6 +39,7 @@ import pandas as pd
 
 from .. import validation
 from .._summary import Summary
+from .suppression import secondary_suppression
 from .tables import Table, dominance_rule, frequency_rule, p_percent_rule
 
 __all__ = ["RULE_SOURCES", "Finding", "OutputChecker", "Rules", "Verdict"]
@@ -122,6 +127,7 @@ class Verdict:
     findings: list[Finding] = field(default_factory=list)
     value: pd.DataFrame | None = None
     cells: pd.Series | None = None  # unit counts by cell, for the differencing check
+    table_: Table | None = None  # the table behind a table output, for secondary suppression
 
     @property
     def status(self) -> str:
@@ -142,37 +148,60 @@ class Verdict:
         return "; ".join(parts)
 
     def fix(self) -> str:
-        return "none" if not self.findings else ", ".join(dict.fromkeys(f.fix for f in self.findings))
+        fixes = list(dict.fromkeys(f.fix for f in self.findings))
+        # "recode" is said by "suppress or recode"
+        fixes = [f for f in fixes if not any(f != g and f in g for g in fixes)]
+        return "none" if not fixes else ", ".join(fixes)
 
     def released(self, mitigation: str = "suppress", base: int = 5) -> pd.DataFrame | None:
         """What may leave: the output with failing cells suppressed (or counts rounded), else nothing.
 
-        A table keeps its passing cells; failing cells are ``NaN`` (``suppress``). Other outputs
-        leave whole only when they pass.
+        A table keeps its passing cells; failing cells and the secondary cells that protect them
+        are ``NaN`` (``suppress``). Other outputs leave whole only when they pass; so does a table
+        with zero or full cells, negative contributions or a differencing finding, whose fix is
+        to recode or withhold it, not to suppress cells.
         """
         validation.choice(mitigation, "mitigation", ["suppress", "round"])
         if self.status == "pass":
             return self.value
-        if self.value is None or self.kind not in ("frequency", "magnitude", "map", "histogram"):
+        withheld = {"differencing", "zero", "full", "negative"}  # fixed by recoding, not by suppression
+        if (self.value is None or self.table_ is None or self.status == "review"
+                or any(f.rule in withheld for f in self.findings)):
             return None
         if mitigation == "round" and self.kind in ("frequency", "map", "histogram"):
             return (np.round(self.value / base) * base).astype(float)
+        failing = {f.where for f in self.findings if f.status == "fail"}
+        t = self.table_
+        one_way = list(t.col_hierarchy) == ["Total"] and len(t.col_hierarchy["Total"]) == 1
+        labels = [_cell(r, "" if one_way else c) for r, c in zip(t.cells.row, t.cells.col, strict=True)]
+        primary = [i for i, (lab, c) in enumerate(zip(labels, t.cells.col, strict=True))
+                   if lab in failing and not (one_way and c == "Total")]
+        try:
+            status = secondary_suppression(t, primary, max_cuts=50).status
+        except ValueError:  # no protected pattern found: the table stays inside
+            return None
         out = self.value.astype(float).copy()
-        for f in self.findings:
-            if f.status == "fail" and f.where in _labels(out):
-                r, c = _labels(out)[f.where]
-                out.loc[r, c] = np.nan
+        for (r, c), st in zip(zip(t.cells.row, t.cells.col, strict=True), status, strict=True):
+            col = out.columns[0] if one_way else c
+            inside = r in out.index and col in out.columns and not (one_way and c == "Total")
+            if st != "publishable" and inside:
+                out.loc[r, col] = np.nan
         return out
-
-
-def _labels(wide: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    if wide.shape[1] == 1:
-        return {_cell(r, ""): (r, wide.columns[0]) for r in wide.index}
-    return {_cell(r, c): (r, c) for r in wide.index for c in wide.columns}
 
 
 def _cell(r: object, c: object) -> str:
     return f"{r}" if c in ("", None) else f"{r} x {c}"
+
+
+def _count_table(w: pd.DataFrame) -> Table:
+    """A tabulated count table with its margins, as a :class:`Table` (for secondary suppression)."""
+    rows, cols = [str(r) for r in w.index], [str(c) for c in w.columns]
+    v = w.to_numpy(float)
+    long = [(r, c, v[i, j]) for i, r in enumerate(rows) for j, c in enumerate(cols)]
+    long += [("Total", c, v[:, j].sum()) for j, c in enumerate(cols)]
+    long += [(r, "Total", v[i].sum()) for i, r in enumerate(rows)] + [("Total", "Total", v.sum())]
+    cells = pd.DataFrame(long, columns=["row", "col", "value"])
+    return Table.from_cells(cells, "row", "col", "value", Table.flat(rows), Table.flat(cols))
 
 
 def _one_way(data: pd.DataFrame, col: str | None) -> tuple[pd.DataFrame, str]:
@@ -240,7 +269,8 @@ class OutputChecker:
     def counts(self, name: str, wide: pd.DataFrame | pd.Series, kind: str = "frequency") -> Verdict:
         """Check a table of unit counts that is already tabulated (rows x columns, no margins)."""
         validation.choice(kind, "kind", ["frequency", "map", "histogram"])
-        w = wide.to_frame("n") if isinstance(wide, pd.Series) else wide
+        w = (wide.to_frame(wide.name or "n") if isinstance(wide, pd.Series) else wide).copy()
+        w.index, w.columns = w.index.map(str), w.columns.map(str)
         v = w.to_numpy(dtype=float)
         if v.size == 0 or not np.all(np.isfinite(v)) or np.any(v < 0) or np.any(v != np.round(v)):
             validation.fail("counts", f"of output {name!r} must be non-negative whole numbers",
@@ -249,8 +279,9 @@ class OutputChecker:
         findings = self._count_findings(w, unit) if kind != "histogram" else [
             f for f in self._count_findings(w, unit) if f.rule == "threshold"]
         cells = w.stack()
-        cells.index = [_cell(a, b) for a, b in cells.index]
-        return self._add(Verdict(name, kind, findings, w, cells.astype(float)))
+        one_way = w.shape[1] == 1
+        cells.index = [_cell(a, "" if one_way else b) for a, b in cells.index]
+        return self._add(Verdict(name, kind, findings, w, cells.astype(float), _count_table(w)))
 
     def frequency(self, name: str, data: pd.DataFrame, row: str, col: str | None = None) -> Verdict:
         """A frequency table of ``row`` (x ``col``) from microdata, with its margins."""
@@ -270,7 +301,7 @@ class OutputChecker:
         value = wide if col is not None else wide[["all"]].rename(columns={"all": "n"})
         cells = inner.stack()
         cells.index = [_cell(a, b if col is not None else "") for a, b in cells.index]
-        return self._add(Verdict(name, "frequency", findings, value, cells.astype(float)))
+        return self._add(Verdict(name, "frequency", findings, value, cells.astype(float), t))
 
     # -- magnitude outputs ---------------------------------------------------------------------
     def magnitude(self, name: str, data: pd.DataFrame, row: str, value: str, col: str | None = None,
@@ -286,6 +317,7 @@ class OutputChecker:
         r = self.rules
         cells = t.cells.assign(label=[_cell(a, b if col is not None else "")
                                       for a, b in zip(t.cells.row, t.cells.col, strict=True)])
+        keep = (cells.col != "Total").to_numpy() if col is None else np.ones(len(cells), bool)
         findings = []
         rules = [(frequency_rule(t, r.threshold), "threshold", f"cell with fewer than {r.threshold} "
                   "contributors", "suppress or recode"),
@@ -294,11 +326,15 @@ class OutputChecker:
                  (p_percent_rule(t, r.p_percent), "p%", f"the cell less its two largest contributions "
                   f"is under {r.p_percent:g}% of the largest", "suppress or recode")]
         for res, rule, reason, fix in rules:
-            findings += [Finding(rule, "fail", lab, reason, fix) for lab in cells.label[res.sensitive]]
+            findings += [Finding(rule, "fail", lab, reason, fix) for lab in cells.label[res.sensitive & keep]]
         keys = zip(t.cells.row, t.cells.col, strict=True)
-        neg = [lab for lab, key in zip(cells.label, keys, strict=True) if np.any(t.contributions[key] < 0)]
+        neg = [lab for lab, key, k in zip(cells.label, keys, keep, strict=True)
+               if k and np.any(t.contributions[key] < 0)]
         findings += [Finding("negative", "review", lab, "negative contributions: the dominance rules "
                              "assume non-negative values", "review") for lab in neg]
+        if col is not None:  # class disclosure from the counts behind the cells
+            counts = t.wide("count").drop(index="Total").drop(columns="Total")
+            findings += [f for f in self._count_findings(counts) if f.rule in ("zero", "full")]
         wide = t.wide("value")
         if statistic == "mean":
             wide = wide / t.wide("count").replace(0, np.nan)
@@ -306,7 +342,7 @@ class OutputChecker:
             wide = 100 * wide / wide.loc["Total", "Total"]
         if col is None:
             wide = wide[["all"]].rename(columns={"all": statistic})
-        return self._add(Verdict(name, "magnitude", findings, wide))
+        return self._add(Verdict(name, "magnitude", findings, wide, table_=t))
 
     def extremes(self, name: str, data: pd.DataFrame, group: str, value: str,
                  statistic: str = "max") -> Verdict:
@@ -380,7 +416,8 @@ class OutputChecker:
     def differencing(self) -> list[tuple[str, str, Finding]]:
         """Pairs of count outputs on the same cells whose difference holds ``0 < |d| < threshold``.
 
-        Both outputs of such a pair get a failing ``differencing`` finding (added once).
+        The later output of such a pair gets a failing ``differencing`` finding (added once): it
+        is withheld, and the earlier one keeps its own verdict.
         """
         found = []
         counted = [v for v in self.verdicts.values() if v.cells is not None]
@@ -390,13 +427,12 @@ class OutputChecker:
             d = (a.cells - b.cells.loc[a.cells.index]).abs()
             small = d[(d > 0) & (d < self.rules.threshold)]
             for cell, n in small.items():
-                f = Finding("differencing", "fail", f"{cell} ({a.output} - {b.output})",
-                            f"the two tables differ by {int(n)} unit(s) in a cell: subtracting them "
-                            "reveals those units", "suppress one table, or round both")
+                f = Finding("differencing", "fail", cell,
+                            f"differs from {a.output!r} by {int(n)} unit(s) in a cell: subtracting "
+                            "the two tables reveals those units", "suppress this table, or round both")
                 found.append((a.output, b.output, f))
-                for v in (a, b):
-                    if f not in v.findings:
-                        v.findings.append(f)
+                if f not in b.findings:
+                    b.findings.append(f)
         return found
 
     def report(self) -> pd.DataFrame:
