@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import inputs
-from . import fail, positive_int
+from . import fail, positive_int, work_budget
 
 
 def key(v: Any) -> str:
@@ -98,6 +98,12 @@ def sample_and_strata(params: dict[str, Any], *, sample_file: str, stratum_colum
     return sample, strata, n_h, big_n
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 400}, 15, 'coverage simulation'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad levels, replicate counts, columns, rows and strata before the kernel starts."""
     confidence(params)
@@ -134,3 +140,5 @@ def check(params: dict[str, Any]) -> None:
         fail("segments_file", f"has {sum(n_h.values())} sample units for {len(auxiliaries)} auxiliaries",
              f"give at least {len(auxiliaries) + 2} sample units")
     del big_n
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)
