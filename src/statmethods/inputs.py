@@ -29,9 +29,12 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .validation import InputFileError
+
+if TYPE_CHECKING:
+    from .classify.series import LabelledSeries
 
 ENV_INVOCATION_DIR = "STATMETHODS_INVOCATION_DIR"
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".rda", ".rdata")
@@ -486,3 +489,28 @@ def read_vector(value: str | os.PathLike, parameter: str, *, required: Iterable[
     if to_crs is not None:
         gdf = gdf.to_crs(to_crs)
     return gdf
+
+
+# ----------------------------------------------------------------------------- labelled series
+def read_labelled_series(value: str | os.PathLike, parameter: str, *, length: int | None = None,
+                         classes: Sequence | None = None, sep: str | None = None,
+                         encoding: str = "auto", log: bool = True) -> LabelledSeries:
+    """Read labelled series in the UCR archive layout (no header, the label first, one column per date).
+
+    ``.tsv`` files are tab-separated, others comma-separated unless ``sep`` is given; the text
+    encoding is ``"auto"`` (UTF-8, else cp949) or one of :data:`ENCODINGS`. Parsing and the
+    checks of the series are :func:`statmethods.classify.series.parse_labelled_series`.
+
+    Examples
+    --------
+    >>> ds = read_labelled_series("ucr-crop/Crop_TRAIN.tsv", "series_file", length=46)  # doctest: +SKIP
+    >>> ds.n_series, len(ds.classes)  # doctest: +SKIP
+    (7200, 24)
+    """
+    from .classify.series import parse_labelled_series
+
+    path = resolve(value, parameter, suffixes=(".tsv", ".csv", ".txt"), log=log)
+    if sep is None:
+        sep = "\t" if path.suffix.lower() == ".tsv" else ","
+    text = decode(path.read_bytes(), path, parameter, encoding)
+    return parse_labelled_series(text, sep=sep, length=length, classes=classes, source=path.name)

@@ -1,0 +1,45 @@
+"""Sphinx extension: number exercises, figures and tables within each chapter.
+
+Sphinx numbers enumerable nodes (``numfig``) across the whole book unless the table of contents is
+section-numbered, so the first exercise of the third chapter read was "Exercise 25". After Sphinx
+has assigned its numbers (``env-get-updated``), this extension restarts them in every document,
+in document order: each chapter's exercises are 1, 2, 3, ..., and references (``{ref}``,
+``{numref}``) follow. Labels stay the chapter's own (``<chapter-id>-ex<N>``; a test checks them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def restart_numbers(fignumbers: dict[str, dict[str, dict[str, tuple[int, ...]]]]) -> list[str]:
+    """Renumber every figure type of every document 1, 2, 3, ... in place; the documents changed.
+
+    Examples
+    --------
+    >>> nums = {"a": {"exercise": {"x": (25,), "y": (26,)}}, "b": {"exercise": {"z": (27,)}}}
+    >>> restart_numbers(nums)
+    ['a', 'b']
+    >>> nums["a"]["exercise"], nums["b"]["exercise"]
+    ({'x': (1,), 'y': (2,)}, {'z': (1,)})
+    """
+    changed = []
+    for docname, by_type in fignumbers.items():
+        before = {t: dict(ids) for t, ids in by_type.items()}
+        for ids in by_type.values():
+            order = sorted(ids, key=lambda i: ids[i])  # Sphinx's numbers are in document order
+            for n, node_id in enumerate(order, start=1):
+                ids[node_id] = (n,)
+        if by_type != before:
+            changed.append(docname)
+    return changed
+
+
+def _on_env_get_updated(app: Any, env: Any) -> list[str]:
+    return restart_numbers(env.toc_fignumbers)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the renumbering after Sphinx's own (event priority 900 > the default 500)."""
+    app.connect("env-get-updated", _on_env_get_updated, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
