@@ -125,7 +125,8 @@ def missing_characters(outdir: Path) -> str:
     out = Path(outdir)
     chars = page_characters(out)
     css_file = out / "_static" / CSS_NAME
-    found = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css_file.read_text("utf-8")) if css_file.is_file() else None
+    css = css_file.read_text("utf-8") if css_file.is_file() else ""
+    found = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css)
     if found is None:
         return chars
     cmap = TTFont(io.BytesIO(base64.b64decode(found.group(1)))).getBestCmap()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import inputs, validation
-from . import choice, device, fail, positive_int, subset
+from . import choice, device, fail, positive_int, subset, work_budget
 
 _NAICS = ["sector", "subsector", "industry group", "industry", "national industry"]
 _SOC = ["major", "minor", "broad", "detailed"]
@@ -58,6 +58,13 @@ def _user_file(params: dict[str, Any]) -> None:
         fail("data_file", f"(file {where}) holds a single code", "give answers coded to at least 2 codes")
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'torch_epochs': 5}, 120, 'torch model training'),
+    ({'baseline_epochs': 4}, 60, 'baseline training'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad models, epochs (< 1 trains nothing), levels, devices and user files, naming the fix."""
     choice(params, "model", MODELS)
@@ -81,3 +88,5 @@ def check(params: dict[str, Any]) -> None:
         subset({"level": [params["level"]]}, "level", [*levels, "finest"])
     if src not in BUILT_IN:
         _user_file(params)
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)
