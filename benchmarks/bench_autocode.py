@@ -60,7 +60,7 @@ def main() -> None:
             kw = (
                 {"epochs": args.baseline_epochs}
                 if model == "baseline"
-                else {"epochs": args.torch_epochs, "num_threads": args.threads}
+                else {"epochs": args.torch_epochs, "n_threads": args.threads}
             )
             t0 = time.perf_counter()
             report = run_autocode(

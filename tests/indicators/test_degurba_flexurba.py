@@ -32,20 +32,22 @@ KNOWN: dict[tuple[str, int], dict[tuple[int, int], tuple[int, int, str]]] = {
         (62, 225): (23, 21, "built-up share 0.19964 < 0.2; rounded to 3 digits by flexurba: 0.200"),
     },
     ("manual-2021", 1): {
-        (r, 239): (1, 2, "urban clusters grow from centre cells too (ucl_from_centres=True, the manual's "
+        (r, 239): (1, 2, "urban clusters grow from centre cells too (clusters_from_centres=True, the "
+                         "manual's "
                          "'urban centres are part of urban clusters'); flexurba grows them from density "
                          "alone, and this 4-cell arm reaches 5,000 inhabitants only through a centre")
         for r in (76, 77, 78, 79)
     },
     ("manual-2021", 2): {
         (r, 239): (13, 21, "same cells as level 1: an urban cluster here (suburban), a rural cluster "
-                           "in flexurba (ucl_from_centres)")
+                           "in flexurba (clusters_from_centres)")
         for r in (76, 77, 78, 79)
     },
 }
 
 #: The switch that explains each rule set's differences.
-FLEXURBA_CONVENTION = {"ghsl-2024": {"built_share_digits": 3}, "manual-2021": {"ucl_from_centres": False}}
+FLEXURBA_CONVENTION = {"ghsl-2024": {"built_share_digits": 3},
+                       "manual-2021": {"clusters_from_centres": False}}
 
 #: The README's calls, as overrides of our rule sets (the rest are the rule sets' own values).
 CALLS = {"ghsl-2024": {}, "manual-2021": {}}

@@ -27,12 +27,11 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
@@ -42,7 +41,12 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import FeatureUnion
 
+from ..classify._torch import torch_determinism
+from ..validation import positive_int, torch_device
 from .text import check_texts
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "CoderMetadata",
@@ -284,17 +288,10 @@ class TfidfLinearCoder(_Coder):
         self.features_, self.clf_ = state["features"], state["clf"]
 
 
-def _torch_device(device: str) -> Any:
+def _torch_device(device: str) -> torch.device:
     import torch
 
-    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} was requested but torch finds no CUDA GPU "
-            "(torch.cuda.is_available() is False); use device='cpu'"
-        )
-    return torch.device(device)
+    return torch.device(torch_device(device))
 
 
 class FastTextCoder(_Coder):
@@ -315,8 +312,11 @@ class FastTextCoder(_Coder):
         Initial Adagrad learning rate, decaying linearly to zero over training.
     batch_size : int, default 64
     device : {"cpu", "cuda"}, default "cpu"
-    num_threads : int, default 1
-        ``torch.set_num_threads`` during fit and predict: a fixed count keeps CPU sums in a fixed order.
+    n_threads : int, default 1
+        CPU threads torch may use during fit and predict: a fixed count keeps CPU sums in a fixed
+        order. Fit and predict run inside
+        :func:`statmethods.classify._torch.torch_determinism`, which restores torch's global
+        threads, deterministic-algorithm flag and random state afterwards.
     """
 
     kind = "torch"
@@ -332,7 +332,7 @@ class FastTextCoder(_Coder):
         lr: float = 0.5,
         batch_size: int = 64,
         device: str = "cpu",
-        num_threads: int = 1,
+        n_threads: int = 1,
     ) -> None:
         super().__init__(classification=classification, seed=seed)
         _torch_device(device)
@@ -342,7 +342,8 @@ class FastTextCoder(_Coder):
             int(epochs),
             float(lr),
         )
-        self.batch_size, self.device, self.num_threads = int(batch_size), device, int(num_threads)
+        self.batch_size, self.device = int(batch_size), device
+        self.n_threads = positive_int(n_threads, "n_threads")
         self.net_: Any = None
         self.train_loss_: list[float] = []
 
@@ -368,7 +369,6 @@ class FastTextCoder(_Coder):
         return m
 
     def _build(self, n_classes: int) -> Any:
-        import torch
         from torch import nn
 
         class _Net(nn.Module):
@@ -392,14 +392,13 @@ class FastTextCoder(_Coder):
         return idx, off
 
     def _fit(self, x: list[str], y: np.ndarray) -> None:
+        dev = _torch_device(self.device)
+        with torch_determinism(self.seed, self.n_threads, self.device):
+            self._fit_seeded(x, y, dev)
+
+    def _fit_seeded(self, x: list[str], y: np.ndarray, dev: torch.device) -> None:
         import torch
 
-        if self.device.startswith("cuda"):
-            os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        dev = _torch_device(self.device)
-        torch.set_num_threads(self.num_threads)
-        torch.use_deterministic_algorithms(True)
-        torch.manual_seed(self.seed)
         m = self._hash(x)
         empty = np.flatnonzero(np.diff(m.indptr) == 0)
         if len(empty):  # cannot happen after check_texts, but a bag of nothing would be NaN
@@ -451,11 +450,10 @@ class FastTextCoder(_Coder):
     def _scores(self, x: list[str]) -> np.ndarray:
         import torch
 
-        torch.set_num_threads(self.num_threads)
         dev = _torch_device(self.device)
         m = self._hash(x)
         out = []
-        with torch.no_grad():
+        with torch_determinism(None, self.n_threads, self.device), torch.no_grad():
             for start in range(0, len(x), 4096):
                 rows = np.arange(start, min(start + 4096, len(x)))
                 idx, off = self._batch(m, rows, dev)
@@ -489,7 +487,7 @@ def make_coder(model: str, **kwargs: Any) -> TfidfLinearCoder | FastTextCoder:
     if model == "baseline":
         device = kwargs.pop("device", "cpu")
         _torch_device(device) if device != "cpu" else None
-        for k in ("dim", "buckets_bits", "lr", "batch_size", "num_threads"):
+        for k in ("dim", "buckets_bits", "lr", "batch_size", "n_threads"):
             kwargs.pop(k, None)
     return _KINDS[model](**kwargs)  # type: ignore[return-value]
 

@@ -29,6 +29,8 @@ _Loader.yaml_implicit_resolvers = {
 def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base` (YAML merge key) is fine
+            continue
         key = loader.construct_object(key_node)
         if key in seen:
             raise ParameterError(
@@ -42,8 +44,39 @@ def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 
+MAX_DEPTH = 20  # nesting of lists and mappings
+MAX_NODES = 100_000  # values after expanding aliases (a "billion laughs" file has 10**9)
+
+
+def _yaml_size(text: str, where: str) -> None:
+    """Refuse deep nesting and alias bombs from the event stream (no recursion, no expansion)."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]
+    for ev in yaml.parse(text, Loader=_Loader):
+        if isinstance(ev, yaml.CollectionStartEvent):
+            stack.append([ev.anchor, 1])
+            if len(stack) - 1 > MAX_DEPTH:
+                raise ParameterError(f"{where} nests lists or mappings more than {MAX_DEPTH} deep (line "
+                                     f"{ev.start_mark.line + 1}). Fix: write plain `name: value` lines")
+        elif isinstance(ev, yaml.CollectionEndEvent):
+            anchor, n = stack.pop()
+            if anchor:
+                sizes[anchor] = n
+            stack[-1][1] += n
+        elif isinstance(ev, yaml.ScalarEvent | yaml.AliasEvent):
+            n = sizes.get(ev.anchor, 1) if isinstance(ev, yaml.AliasEvent) else 1
+            if isinstance(ev, yaml.ScalarEvent) and ev.anchor:
+                sizes[ev.anchor] = 1
+            stack[-1][1] += n
+        if stack[-1][1] > MAX_NODES or sum(f[1] for f in stack) > MAX_NODES:
+            raise ParameterError(f"{where} expands to more than {MAX_NODES:,} values through its aliases "
+                                 "(`*name`). Fix: write the values out; a params file needs no aliases "
+                                 "except `<<: *base`")
+
+
 def _yaml(text: str, where: str) -> Any:
     try:
+        _yaml_size(text, where)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

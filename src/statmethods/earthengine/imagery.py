@@ -235,7 +235,7 @@ def nonbuilt_land_by_unit(units: ee.FeatureCollection, year: int = 2020, *, land
     tile_scale : float
         Earth Engine memory knob.
     **degurba_overrides
-        Thresholds of :class:`statmethods.indicators.degurba.DegurbaParameters` (``uc_density=...``).
+        Thresholds of :class:`statmethods.indicators.degurba.DegurbaParameters` (``centre_density=...``).
 
     Returns
     -------

@@ -2,7 +2,17 @@
 
 from .anonymise import AnonymisationResult, LocalSuppressionResult, anonymise, local_suppression
 from .anonymity import AnonymityResult, anonymity_measures, equivalence_classes
-from .dp import DPRelease, dp_counts, dp_mean, dp_sum, gaussian_rho, integer_postprocess, simulate_counts
+from .dp import (
+    NEIGHBOURS,
+    DPRelease,
+    count_measurement,
+    dp_counts,
+    dp_mean,
+    dp_sum,
+    gaussian_rho,
+    integer_postprocess,
+    simulate_counts,
+)
 from .hierarchy import Hierarchy, global_recode
 from .infoloss import discernibility, non_uniform_entropy
 from .risk import FrequencyResult, RiskResult, frequency_counts, individual_risk
@@ -10,6 +20,7 @@ from .suppression import AuditResult, SuppressionResult, audit, secondary_suppre
 from .tables import RuleResult, Table, dominance_rule, frequency_rule, p_percent_rule
 
 __all__ = [
+    "NEIGHBOURS",
     "AnonymisationResult",
     "AnonymityResult",
     "AuditResult",
@@ -24,6 +35,7 @@ __all__ = [
     "anonymise",
     "anonymity_measures",
     "audit",
+    "count_measurement",
     "discernibility",
     "dominance_rule",
     "dp_counts",

@@ -108,6 +108,20 @@ class SuppressionResult:
         """Each cell with its status: ``primary``, ``secondary`` or ``publishable``."""
         return self.table_.cells[["row", "col", "value"]].assign(status=self.status)
 
+    def release(self) -> pd.DataFrame:
+        """The table as it may be released: suppressed cells keep their status, their value is removed.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> m = pd.DataFrame({"r": list("AABBCC"), "c": list("xyxyxy"), "v": [1.0, 5.0, 4.0, 6.0, 9.0, 9.0]})
+        >>> r = secondary_suppression(Table.from_microdata(m, "r", "c", "v"), [("A", "x")]).release()
+        >>> int(r.value.isna().sum())
+        4
+        """
+        t = self.table()
+        return t.assign(value=t["value"].where(t["status"] == "publishable"))
+
     @property
     def secondary(self) -> list[tuple[str, str]]:
         t = self.table()

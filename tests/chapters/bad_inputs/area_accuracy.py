@@ -43,5 +43,5 @@ CASES = [
              "1 sample unit(s) in map class 'crop'",
              files=lambda t: _units(t, [("crop", "crop"), ("other", "other"), ("other", "other")])),
     BadInput("duplicate-class-names", {"class_names": ["a", "a", "b", "c"]}, "more than once"),
-    BadInput("unknown-encoding", {"encoding": "latin-9"}, "unknown encoding"),
+    BadInput("unknown-encoding", {"encoding": "latin-9"}, "must be one of"),
 ]

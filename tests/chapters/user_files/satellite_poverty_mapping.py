@@ -10,7 +10,7 @@ def make_inputs(tmp: Path) -> dict:
     import numpy as np
 
     from statmethods import inputs
-    from statmethods.chapters.checks.satellite_poverty_mapping import match_villages
+    from statmethods.applications.poverty import match_villages
 
     with np.load(inputs.resolve("africa-poverty-lsms/lsms_image_hists.npz", "hists_file", log=False)) as npz:
         hists, locs, years = npz["image_hists"], npz["locs"], npz["years"]

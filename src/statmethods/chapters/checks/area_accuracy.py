@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import inputs
-from . import fail, positive, positive_int
+from ... import inputs, validation
+from . import choice, confidence, fail, positive, positive_int
 
 MIN_PER_STRATUM = 2
-
-
-def _confidence(params: dict[str, Any]) -> None:
-    v = params["confidence"]
-    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 1:
-        fail("confidence", f"must be strictly between 0 and 1, got {v!r}",
-             "give a level such as 0.95 (not 95)")
 
 
 def _class_names(params: dict[str, Any]) -> list[str]:
@@ -88,11 +81,16 @@ def _matrix_from_file(params: dict[str, Any], names: list[str]) -> list[list[flo
 
 
 def check(params: dict[str, Any]) -> None:
-    """Refuse a confidence outside (0, 1), malformed matrices, areas and sample files, naming the fix."""
-    _confidence(params)
+    """Refuse a confidence outside (0, 1), malformed matrices, areas and sample files, naming the fix.
+
+    Single values go through the shared validators (:mod:`statmethods.validation`); what is
+    checked here is how the parameters fit together (names, matrix and areas) and the sample file.
+    """
+    confidence(params)
+    validation.rng(params["seed"], "seed")
     positive_int(params, "n_replicates")
     positive(params, "pixel_area_ha")
-    inputs.decode(b"", "", "encoding", params["encoding"])  # refuses an unknown encoding name
+    choice(params, "encoding", inputs.ENCODINGS)
     names = _class_names(params)
     from_file = bool(str(params["sample_file"]).strip())
     if not from_file:

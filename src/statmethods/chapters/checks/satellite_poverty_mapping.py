@@ -20,6 +20,7 @@ def check(params: dict[str, Any]) -> None:
     """Refuse bad epochs, seeds, devices and inputs (npz keys, shapes, CSV columns, row counts, folds)."""
     import numpy as np
 
+    from ...applications.poverty import fold_labels, match_villages
     from ...data.safe_pickle import UnsafePickleError, safe_load
 
     positive_int(params, "mlp_epochs")
@@ -87,8 +88,6 @@ def check(params: dict[str, Any]) -> None:
     if not isinstance(folds, dict) or len(folds) < 3:
         fail("folds_file", "must hold a dict of at least 3 folds, {fold: {'test': indices}}",
              "give at least 3 folds (ridge chooses its penalty by CV over the training folds)")
-    from ...applications.poverty import fold_labels
-
     try:
         fold_labels(folds, n)
     except ValueError as exc:
@@ -100,24 +99,3 @@ def check(params: dict[str, Any]) -> None:
              "give villages from at least 2 countries")
     if params["output_dir"] in ("", None):
         fail("output_dir", "is empty", "give a folder name such as results")
-
-
-def match_villages(locs: Any, years: Any, lat: Any, lon: Any, year: Any, tol: float = 1e-3) -> Any:
-    """Row of the table for each village of the npz (by lat, lon, year), or ``None`` if not one-to-one.
-
-    Examples
-    --------
-    >>> match_villages([[0, 0], [1, 1]], [2010, 2010], [1, 0], [1, 0], [2010, 2010]).tolist()
-    [1, 0]
-    """
-    import numpy as np
-    from scipy.spatial import cKDTree
-
-    a = np.c_[np.asarray(locs, dtype=float), np.asarray(years, dtype=float) * 100]
-    b = np.c_[np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), np.asarray(year, dtype=float) * 100]
-    if not (np.isfinite(a).all() and np.isfinite(b).all()) or len(a) != len(b):
-        return None
-    dist, idx = cKDTree(b).query(a)
-    if dist.max() > tol or len(set(idx.tolist())) != len(idx):
-        return None
-    return idx

@@ -1,0 +1,1 @@
+"""Readers of published statistical tables (KOSIS, ...): each returns a plain table."""
