@@ -58,6 +58,25 @@ class ExerciseTitlesTranslatable(SphinxTransform):
             node.rawsource = node.astext()
 
 
+class ExerciseRegistryTranslated(SphinxTransform):
+    """Refresh sphinx-exercise's copy of each exercise after translation (``Locale`` is 20).
+
+    Solution titles ("Solution to Exercise 3 (...)") are built from that copy, which the
+    directive made before the page was translated.
+    """
+
+    default_priority = 25
+
+    def apply(self, **kwargs: Any) -> None:
+        registry = getattr(self.env, "sphinx_exercise_registry", None)
+        if not registry:
+            return
+        for node in self.document.findall(nodes.Element):
+            label = node.get("label") if type(node).__name__.startswith("exercise") else None
+            if label in registry and registry[label].get("docname") == self.env.docname:
+                registry[label]["node"] = node.deepcopy()
+
+
 def _on_env_get_updated(app: Any, env: Any) -> list[str]:
     return restart_numbers(env.toc_fignumbers)
 
@@ -66,4 +85,5 @@ def setup(app: Any) -> dict[str, Any]:
     """Register the renumbering after Sphinx's own (event priority 900 > the default 500)."""
     app.connect("env-get-updated", _on_env_get_updated, priority=900)
     app.add_transform(ExerciseTitlesTranslatable)
+    app.add_transform(ExerciseRegistryTranslated)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
