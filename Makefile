@@ -52,11 +52,11 @@ i18n: venv
 test: venv lint unit nbval userfiles recipes html
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks tools notebooks
+	$(BIN)/ruff check src tests benchmarks tools notebooks book/_ext
 
 unit: venv
 	$(BIN)/pytest -q tests
-	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/statmethods
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/statmethods book/_ext
 
 ## userfiles: every chapter once, through papermill, on a small user file
 userfiles: venv
