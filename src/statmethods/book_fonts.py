@@ -77,10 +77,13 @@ def font_css(font: bytes) -> str:
         "  unicode-range: U+1100-11FF, U+3000-303F, U+3130-318F, U+A960-A97F, U+AC00-D7FF;\n"
         "}\n"
         ":root {\n"
-        f"  --pst-font-family-base: system-ui, '{FAMILY}', sans-serif;\n"
-        f"  --pst-font-family-heading: system-ui, '{FAMILY}', sans-serif;\n"
-        f"  --pst-font-family-monospace: SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', "
-        f"'Liberation Mono', '{FAMILY}', monospace;\n"
+        # The Hangul face comes first: its unicode-range leaves Latin text to the fonts after it,
+        # and Chromium without a CJK font draws boxes for semibold (600) or monospace Hangul when
+        # the face comes after a system font (headless Chromium 156, 2026-12-06).
+        f"  --pst-font-family-base: '{FAMILY}', system-ui, sans-serif;\n"
+        f"  --pst-font-family-heading: '{FAMILY}', system-ui, sans-serif;\n"
+        f"  --pst-font-family-monospace: '{FAMILY}', SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', "
+        f"'Liberation Mono', monospace;\n"
         "}\n"
         ".bd-sidebar-primary, .bd-sidebar-primary a, .bd-sidebar-primary .caption-text "
         "{ font-family: var(--pst-font-family-base); }\n"
