@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ... import inputs
@@ -23,6 +24,11 @@ def check(params: dict[str, Any]) -> None:
     """Refuse missing columns, bad weights, uncovered hierarchies, bad budgets and tables."""
     p = params
     choice(p, "risk_method", ["approx", "exact"])
+    for name, example in (("k_values", "[3, 10, 20]"), ("freq_thresholds", "[5, 10, 20]"),
+                          ("epsilons", "[0.5, 1.0]")):
+        if not isinstance(p[name], list) or not p[name]:
+            fail(name, f"must be a non-empty list, got {p[name]!r}",
+                 f"give at least one value, e.g. {example}")
     for k in p["k_values"]:
         if isinstance(k, bool) or not isinstance(k, int) or k < 2:
             fail("k_values", f"must hold integers of at least 2, got {k!r}",
@@ -34,12 +40,12 @@ def check(params: dict[str, Any]) -> None:
         if isinstance(t, bool) or not isinstance(t, int) or t < 1:
             fail("freq_thresholds", f"must hold positive integers, got {t!r}",
                  "give values such as [5, 10, 20]")
-    if not p["epsilons"]:
-        fail("epsilons", "is empty", "give at least one privacy budget, e.g. [0.5, 1.0]")
     for e in p["epsilons"]:
-        if isinstance(e, bool) or not isinstance(e, int | float) or not e > 0:
-            fail("epsilons", f"must hold numbers greater than 0, got {e!r}",
-                 "give positive privacy budgets, e.g. [0.1, 0.5, 1.0]")
+        if isinstance(e, bool) or not isinstance(e, int | float) or not e > 0 or not math.isfinite(e):
+            fail("epsilons", f"must hold finite numbers greater than 0, got {e!r}",
+                 "give positive privacy budgets, e.g. [0.1, 0.5, 1.0] (an infinite budget protects nothing)")
+    positive(p, "release_epsilon")
+    choice(p, "dp_totals", ["noisy", "invariant"])
     choice(p, "dp_mechanism", ["laplace", "gaussian"])
     unit_interval(p, "delta", open_=True)
     confidence(p)
@@ -65,6 +71,9 @@ def check(params: dict[str, Any]) -> None:
 
     adult = inputs.read_table(p["adult_file"], "adult_file")
     adult.columns = [str(c).strip() for c in adult.columns]
+    if max(p["k_values"]) > len(adult):
+        fail("k_values", f"asks k = {max(p['k_values'])}, more than the {len(adult)} records of "
+             f"{p['adult_file']}", f"give k values of at most {len(adult)}")
     need = list(p["adult_key_columns"]) + [p["sensitive_column"], p["age_column"]]
     missing = [c for c in need if c not in adult.columns]
     if missing:
