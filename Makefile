@@ -32,8 +32,10 @@ book: venv
 	$(BIN)/python -m statmethods.perf --output book/performance.md
 	@t0=$$(date +%s); $(MAKE) --no-print-directory html; echo "book: html (English and Korean) built in $$(( $$(date +%s) - t0 )) s"
 
-## html: both editions, strict (-W -n --keep-going): _build/html and _build/html/ko
-html: html-en html-ko
+## html: both editions, strict (-W -n --keep-going): _build/html/ko, then _build/html (the English
+## build's Hangul font then covers the Korean pages under it too; see statmethods.book_fonts)
+html: html-ko
+	@$(MAKE) --no-print-directory html-en
 
 html-en: venv
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
@@ -50,11 +52,11 @@ i18n: venv
 test: venv lint unit nbval userfiles recipes html
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks tools notebooks
+	$(BIN)/ruff check src tests benchmarks tools notebooks book/_ext
 
 unit: venv
 	$(BIN)/pytest -q tests
-	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/statmethods
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/statmethods book/_ext
 
 ## userfiles: every chapter once, through papermill, on a small user file
 userfiles: venv

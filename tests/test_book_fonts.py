@@ -31,7 +31,9 @@ def test_css_embeds_the_font_as_a_data_url_for_hangul_only():
 def test_code_outputs_and_sidebar_fall_back_to_the_hangul_font():
     css = book_fonts.font_css(b"x")
     mono = re.search(r"--pst-font-family-monospace: ([^;]+);", css).group(1)
-    assert f"'{book_fonts.FAMILY}'" in mono and mono.strip().endswith("monospace")
+    assert mono.startswith(f"'{book_fonts.FAMILY}'") and mono.strip().endswith("monospace")
+    base = re.search(r"--pst-font-family-base: ([^;]+);", css).group(1)
+    assert base.startswith(f"'{book_fonts.FAMILY}'")  # first: Chromium boxes semibold Hangul otherwise
     assert "pre, code" in css and "var(--pst-font-family-monospace)" in css
     assert ".bd-sidebar-primary" in css
 

@@ -115,3 +115,15 @@ def test_every_chapter_has_a_recorded_time():
     recorded = json.loads((RESULTS / "chapters.json").read_text(encoding="utf-8"))["chapters"]
     missing = [i for i in ids if i not in recorded]
     assert not missing, f"no run time in benchmarks/results/chapters.json for {missing}; run make book"
+
+
+def test_a_benchmark_can_add_its_own_figure(tmp_path):
+    payload = {"benchmark": "degurba", "machine": {}, "results": [ROW],
+               "figures": [{"file": "scaling.png", "caption": "Time and memory against cells"}]}
+    _write(tmp_path, "degurba", payload)
+    with pytest.raises(ValueError, match="scaling.png is not in"):
+        performance_markdown(tmp_path)
+    (tmp_path / "scaling.png").write_bytes(b"png")
+    page = performance_markdown(tmp_path)
+    assert "```{figure} ../benchmarks/results/scaling.png" in page
+    assert "Time and memory against cells" in page

@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locales" / "ko"
 REQUIRED = json.loads((LOCALE / "required.json").read_text(encoding="utf-8"))
-FLOOR = 0.9  # share of a page's required messages that must be translated and current
+FLOOR = 1.0  # share of a page's required messages (the "at least" list) translated and current
 FIX = "run `make i18n` (python tools/i18n_update.py) and translate what it lists"
 
 

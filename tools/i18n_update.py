@@ -59,6 +59,7 @@ def build(builder: str, out: Path, doctrees: Path, overrides: dict[str, object],
     result = build_sphinx(str(ROOT), str(out), noconfig=True, path_config=str(ROOT / "_config.yml"),
                           confoverrides={**GETTEXT, **overrides}, builder=builder,
                           doctreedir=str(doctrees), warningiserror=strict, keep_going=strict,
+                          freshenv=True,  # extension changes (book/_ext) are not seen otherwise
                           quiet=True)
     return int(result or 0)
 
@@ -118,11 +119,34 @@ def extract() -> dict[str, list[str]]:
             continue
         with tree.open("rb") as f:
             doctree = pickle.load(f)  # noqa: S301 - Sphinx's own doctree cache, written just above
+        _add_exercise_titles(pot, doctree)
         extracted = set(_pot_ids(pot))  # titles that extensions make later are not translatable
         msgs = [m for m in required_messages(doctree, docname) if m in extracted]
         if msgs and (docname in WHOLE_PAGES or docname.startswith("notebooks/")):
             required[docname] = msgs
     return required
+
+
+def _add_exercise_titles(pot: Path, doctree: object) -> None:
+    """Add the page's exercise titles to its .pot.
+
+    They are translatable when read (``book/_ext/chapter_numbers.py`` gives them a source), but
+    sphinx-exercise folds them into the numbered title before the gettext builder looks.
+    """
+    from babel.messages.pofile import read_po, write_po
+    from docutils import nodes
+
+    titles = [n.astext() for n in doctree.findall(nodes.subtitle)  # type: ignore[attr-defined]
+              if type(n).__name__ == "exercise_subtitle" and n.source]
+    if not titles:
+        return
+    with pot.open("rb") as f:
+        cat = read_po(f)
+    for title in titles:
+        if title not in cat:
+            cat.add(title)
+    with pot.open("wb") as f:
+        write_po(f, cat, width=0)
 
 
 def _pot_ids(path: Path) -> list[str]:

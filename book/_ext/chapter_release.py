@@ -26,10 +26,12 @@ LABELS = {
     "en": {"version": "Version", "produced": "outputs produced", "run": "run time",
            "machine": "on the reference machine", "memory": "peak memory", "unknown": "not recorded",
            "download": "Download this notebook", "reproduce": "Reproduce it", "cite": "Cite this chapter",
-           "cores": "CPU cores"},
-    "ko": {"version": "버전", "produced": "출력 생성일", "run": "실행 시간", "machine": "기준 컴퓨터에서",
+           "cores": "CPU cores",
+           "timing": "{produced} {date} · {run} {time} {machine} ({cores} {cores_label})"},
+    "ko": {"version": "버전", "produced": "출력 생성일", "run": "실행 시간", "machine": "기준 컴퓨터",
            "memory": "최대 메모리", "unknown": "기록 없음", "download": "이 노트북 내려받기",
-           "reproduce": "재현 명령", "cite": "이 장의 인용", "cores": "CPU 코어"},
+           "reproduce": "재현 명령", "cite": "이 장의 인용", "cores": "CPU 코어",
+           "timing": "{produced} {date} · {machine}({cores} {cores_label})에서 {run} {time}"},
 }
 
 
@@ -81,12 +83,12 @@ def release_html(chapter: str, title: str, depth: int, info: dict[str, Any], lan
     if t:
         from statmethods.chapter_timing import format_memory, format_seconds
 
-        cores = (t.get("machine") or {}).get("cpu_count")
-        timing = (f"{lab['produced']} {html.escape(str(t.get('date')))} · {lab['run']} "
-                  f"{format_seconds(float(t['seconds']))} {lab['machine']}"
-                  + (f" ({cores} {lab['cores']})" if cores else "")
-                  + (f" · {lab['memory']} {format_memory(t['peak_memory_mb'])}"
-                     if t.get("peak_memory_mb") else ""))
+        cores = (t.get("machine") or {}).get("cpu_count") or "?"
+        timing = lab["timing"].format(produced=lab["produced"], date=html.escape(str(t.get("date"))),
+                                      run=lab["run"], time=format_seconds(float(t["seconds"])),
+                                      machine=lab["machine"], cores=cores, cores_label=lab["cores"])
+        if t.get("peak_memory_mb"):
+            timing += f" · {lab['memory']} {format_memory(t['peak_memory_mb'])}"
     else:
         timing = f"{lab['produced']}: {lab['unknown']}"
     up = "../" * depth

@@ -77,10 +77,13 @@ def font_css(font: bytes) -> str:
         "  unicode-range: U+1100-11FF, U+3000-303F, U+3130-318F, U+A960-A97F, U+AC00-D7FF;\n"
         "}\n"
         ":root {\n"
-        f"  --pst-font-family-base: system-ui, '{FAMILY}', sans-serif;\n"
-        f"  --pst-font-family-heading: system-ui, '{FAMILY}', sans-serif;\n"
-        f"  --pst-font-family-monospace: SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', "
-        f"'Liberation Mono', '{FAMILY}', monospace;\n"
+        # The Hangul face comes first: its unicode-range leaves Latin text to the fonts after it,
+        # and Chromium without a CJK font draws boxes for semibold (600) or monospace Hangul when
+        # the face comes after a system font (headless Chromium 156, 2026-12-06).
+        f"  --pst-font-family-base: '{FAMILY}', system-ui, sans-serif;\n"
+        f"  --pst-font-family-heading: '{FAMILY}', system-ui, sans-serif;\n"
+        f"  --pst-font-family-monospace: '{FAMILY}', SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', "
+        f"'Liberation Mono', monospace;\n"
         "}\n"
         ".bd-sidebar-primary, .bd-sidebar-primary a, .bd-sidebar-primary .caption-text "
         "{ font-family: var(--pst-font-family-base); }\n"
@@ -125,7 +128,8 @@ def missing_characters(outdir: Path) -> str:
     out = Path(outdir)
     chars = page_characters(out)
     css_file = out / "_static" / CSS_NAME
-    found = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css_file.read_text("utf-8")) if css_file.is_file() else None
+    css = css_file.read_text("utf-8") if css_file.is_file() else ""
+    found = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css)
     if found is None:
         return chars
     cmap = TTFont(io.BytesIO(base64.b64decode(found.group(1)))).getBestCmap()

@@ -108,6 +108,9 @@ def _measure_one(chapter: str, run_into: Path | None = None) -> tuple[int, float
     out = subprocess.run([sys.executable, "-m", "statmethods.chapter_timing", "--measure", chapter, *extra],
                          stdout=subprocess.PIPE, text=True)
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("chapter_timing ")]
+    shown = "\n".join(ln for ln in out.stdout.splitlines() if not ln.startswith("chapter_timing "))
+    if shown:
+        print(shown, flush=True)  # what `statmethods publish` printed
     if out.returncode != 0 or not lines:
         return out.returncode or 1, 0.0, 0.0
     _, rc, seconds, peak = lines[-1].split()

@@ -367,6 +367,7 @@ def check_raster(value: str | os.PathLike, parameter: str, *, crs: str | None = 
         with rasterio.open(path) as src:
             info = {"path": path, "crs": src.crs, "transform": tuple(src.transform)[:6],
                     "shape": (src.height, src.width), "count": src.count, "nodata": src.nodata}
+            _read_first_and_last_block(src, parameter, path)
     except rasterio.errors.RasterioError as exc:
         raise _err(parameter, path, f"cannot be opened as a GeoTIFF ({exc})",
                    "give a GeoTIFF file") from exc
@@ -383,6 +384,20 @@ def check_raster(value: str | os.PathLike, parameter: str, *, crs: str | None = 
         raise _err(parameter, path, f"has {info['count']} band(s), {bands} expected",
                    f"give a single file with {bands} band(s)")
     return info
+
+
+def _read_first_and_last_block(src: Any, parameter: str, path: Path) -> None:
+    """A truncated GeoTIFF opens (its header is whole) but its last blocks are gone: read them."""
+    import rasterio
+
+    windows = [w for _, w in src.block_windows(1)]
+    for w in {0: windows[0], 1: windows[-1]}.values() if windows else ():
+        try:
+            src.read(window=w)
+        except rasterio.errors.RasterioError as exc:
+            raise _err(parameter, path, "is truncated or damaged: the pixels of its block at rows "
+                       f"{w.row_off}-{w.row_off + w.height} cannot be read",
+                       "copy or download it again; `gdalinfo -checksum` shows whether it is whole") from exc
 
 
 def check_same_grid(rasters: Mapping[str, str | os.PathLike], *, log: bool = True) -> dict[str, Any]:

@@ -208,6 +208,20 @@ def chapters_table(results_dir: str | Path, root: str | Path = ".") -> list[str]
     return out
 
 
+def _figures(b: BenchmarkResults) -> list[str]:
+    """A benchmark's own plots: ``"figures": [{"file": "<name>.png", "caption": "..."}]`` in its
+    JSON, the image beside it in ``benchmarks/results`` (for example time and memory against
+    the number of cells)."""
+    out: list[str] = []
+    for fig in b.payload.get("figures") or []:
+        file = Path(str(fig["file"])).name
+        if not (b.path.parent / file).is_file():
+            raise ValueError(f"{b.path}: figure {file} is not in {b.path.parent}; write it beside the JSON.")
+        out += [f"```{{figure}} ../benchmarks/results/{file}", f":alt: {_cell(fig.get('caption', file))}",
+                ":width: 90%", "", _cell(fig.get("caption", "")), "```", ""]
+    return out
+
+
 def _comparison_tables(b: BenchmarkResults) -> list[str]:
     """The timing table (six columns) and the other measures in tables of a few columns each."""
     out = _table(["case", "method", "peer", "seconds", "peer seconds", "ratio"], (
@@ -296,6 +310,7 @@ def performance_markdown(results_dir: str | Path, root: str | Path = ".") -> str
             out.append("- **parameters**: " + ", ".join(f"`{k}` = {_cell(v)}" for k, v in params.items()))
         out.append("")
         out += _comparison_tables(b)
+        out += _figures(b)
     return "\n".join(out)
 
 

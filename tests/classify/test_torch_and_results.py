@@ -21,16 +21,17 @@ def _same(a: tuple, b: tuple) -> bool:
     return a[:5] == b[:5] and bool(torch.equal(a[5], b[5]))
 
 
-def test_torch_determinism_restores_every_global_setting_even_after_an_error():
+def test_torch_determinism_restores_every_global_setting_even_after_an_error(torch_device):
     torch.manual_seed(123)
     before = _state()
-    with torch_determinism(seed=5, n_threads=1):
+    with torch_determinism(seed=5, n_threads=1, device=torch_device):
         assert torch.get_num_threads() == 1 and torch.are_deterministic_algorithms_enabled()
-        a = torch.rand(3)
+        a = torch.rand(3, device=torch_device)
     assert _same(before, _state())
-    with pytest.raises(RuntimeError, match="boom"), torch_determinism(seed=5, n_threads=1):
-        b = torch.rand(3)
-        raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"):
+        with torch_determinism(seed=5, n_threads=1, device=torch_device):
+            b = torch.rand(3, device=torch_device)
+            raise RuntimeError("boom")
     assert _same(before, _state())
     assert torch.equal(a, b)
     with torch_determinism(seed=None):  # no seed: the generator is not forked, draws advance it
@@ -45,7 +46,7 @@ def test_torch_determinism_refuses_bad_threads_and_devices():
         torch_determinism(device="tpu").__enter__()
 
 
-def test_models_leave_the_global_torch_state_alone():
+def test_models_leave_the_global_torch_state_alone(torch_device):
     from statmethods.applications.poverty import HistogramMLP
     from statmethods.autocode.models import FastTextCoder
     from statmethods.classify import MLPClassifier, TempCNNClassifier
@@ -54,10 +55,11 @@ def test_models_leave_the_global_torch_state_alone():
     X, y = rng.normal(size=(40, 8)), np.repeat([0, 1], 20)
     torch.manual_seed(7)
     before = _state()
-    MLPClassifier(epochs=3).fit(X, y).predict(X)
-    TempCNNClassifier(epochs=1, channels=2).fit(X, y).predict(X)
-    HistogramMLP(epochs=1, hidden=4).fit(X, y.astype(float)).predict(X)
-    FastTextCoder(epochs=1, buckets_bits=8, dim=4).fit(["a b", "c d"] * 5, ["1", "2"] * 5).predict(["a"])
+    MLPClassifier(epochs=3).fit(X, y).predict(X)  # CPU only
+    TempCNNClassifier(epochs=1, channels=2, device=torch_device).fit(X, y).predict(X)
+    HistogramMLP(epochs=1, hidden=4, device=torch_device).fit(X, y.astype(float)).predict(X)
+    FastTextCoder(epochs=1, buckets_bits=8, dim=4, device=torch_device).fit(
+        ["a b", "c d"] * 5, ["1", "2"] * 5).predict(["a"])
     assert _same(before, _state())
 
 

@@ -17,7 +17,8 @@ SDCTABLE = reference("sdctable")
 
 
 def _francdat() -> pd.DataFrame:
-    pyreadr = pytest.importorskip("pyreadr")
+    import pyreadr
+
     from statmethods import data
 
     return pyreadr.read_r(str(data.path("sdcmicro/francdat.rda")))["francdat"]
@@ -73,7 +74,8 @@ def test_bad_keys_and_weights_are_refused():
 
 
 def _microdata1_table() -> privacy.Table:
-    pyreadr = pytest.importorskip("pyreadr")
+    import pyreadr
+
     from statmethods import data
 
     m = pyreadr.read_r(str(data.path("sdctable/microdata1.rda")))["microdata1"]
@@ -227,7 +229,8 @@ def test_integer_postprocess_gives_nonnegative_integers_adding_to_total():
 
 
 def test_testdata_expected_reidentifications_match_an_independent_groupby():
-    pyreadr = pytest.importorskip("pyreadr")
+    import pyreadr
+
     from statmethods import data
 
     ref = SDCMICRO["testdata"]

@@ -22,6 +22,8 @@ wealth index on the flattened bins. This module holds that baseline and its comp
   determination) per fold and pooled;
 - :func:`match_villages`: the row of a table for each village of the histograms (by latitude,
   longitude and year), so that labels, predictions from elsewhere and images line up;
+- :func:`align_predictions`: predictions made elsewhere (the authors' DHS-trained CNNs) in the
+  villages' order;
 - :func:`district_direct_estimates` and :func:`fay_herriot_gain`: villages to district means.
 
 Examples
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     from ..area.small_area import FayHerriotResult
 
 __all__ = ["AUTHORS_ALPHAS", "MODEL_KINDS", "CountryMeanRegressor", "GroupedRidgeCV", "HistogramMLP",
+           "align_predictions",
            "PovertyCVResult", "district_direct_estimates", "fay_herriot_gain", "fold_labels",
            "match_villages", "poverty_metrics", "r2_determination", "r2_pearson", "ridge_path",
            "split_nightlights", "standardize", "village_predictions"]
@@ -373,6 +376,44 @@ def match_villages(locs: ArrayLike, years: ArrayLike, lat: ArrayLike, lon: Array
     return idx
 
 
+def align_predictions(table: pd.DataFrame, locs: ArrayLike, years: ArrayLike, columns: Sequence[str], *,
+                      lat: str = "lat", lon: str = "lon", year: str = "year") -> pd.DataFrame:
+    """Predictions made elsewhere, one row per village of the histograms, in their order.
+
+    ``table`` has one row per village with its coordinates, its survey year and one column per
+    model (for example the authors' DHS-trained CNNs applied to the LSMS villages). Rows are
+    matched with :func:`match_villages`; the year is read from the last four characters of the
+    ``year`` column, so ``2011`` and ``ethiopia_2011`` both work.
+
+    Raises
+    ------
+    BadInputError
+        A column is missing or not numeric, or the rows do not match the villages one to one.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"lat": [1.0, 0.0], "lon": [1.0, 0.0], "year": ["x_2010"] * 2, "m": [5.0, 7.0]})
+    >>> align_predictions(t, [[0, 0], [1, 1]], [2010, 2010], ["m"])["m"].tolist()
+    [7.0, 5.0]
+    """
+    lacking = [c for c in (lat, lon, year, *columns) if c not in table.columns]
+    if lacking:
+        raise BadInputError(f"the predictions lack the column(s) {', '.join(map(repr, lacking))}; "
+                            f"they have {', '.join(map(repr, table.columns))}")
+    yr = pd.to_numeric(table[year].astype(str).str.strip().str[-4:], errors="coerce")
+    idx = match_villages(locs, years, table[lat], table[lon], yr)
+    if idx is None:
+        raise BadInputError("the predictions do not have one row for each village (matched on latitude, "
+                            "longitude and year to 0.001 degrees); give one row per village of the "
+                            "histograms")
+    out = table.iloc[idx][list(columns)].reset_index(drop=True)
+    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(out[c]) or not np.isfinite(out[c]).all()]
+    if bad:
+        raise BadInputError(f"prediction column(s) {', '.join(map(repr, bad))} hold empty or "
+                            "non-numeric values")
+    return out.astype(float)
+
+
 def fold_labels(folds: Mapping[str, Mapping[str, ArrayLike]], n: int, split: str = "test") -> np.ndarray:
     """Fold name of each village from a folds dict ``{fold: {"test": indices, ...}}``.
 
@@ -543,7 +584,8 @@ class PovertyCVResult(EstimateResult):
 
 # ----------------------------------------------------------------------------- villages -> districts
 def district_direct_estimates(labels: ArrayLike, predictions: ArrayLike, district: ArrayLike,
-                              stratum: ArrayLike,
+                              stratum: ArrayLike, *, lat: ArrayLike | None = None,
+                              lon: ArrayLike | None = None,
                               min_villages: int = 2) -> pd.DataFrame:
     """Direct estimates of district means from surveyed villages, with the satellite covariate.
 
@@ -553,13 +595,15 @@ def district_direct_estimates(labels: ArrayLike, predictions: ArrayLike, distric
     three villages a district's own variance is too noisy to be treated as known, as the
     Fay–Herriot model does. The covariate is the mean satellite prediction of the villages.
     Villages with a missing district are left out; districts with fewer than ``min_villages``
-    villages are dropped (their variance cannot be estimated).
+    villages are dropped (their variance cannot be estimated). With ``lat`` and ``lon`` (the
+    villages' coordinates) each district also gets the mean position of its villages, where
+    boundaries are not at hand to map it.
 
     Returns
     -------
     DataFrame
         Index ``district``; columns ``stratum``, ``villages``, ``direct``, ``sampling_variance``,
-        ``satellite``.
+        ``satellite`` (and ``lat``, ``lon``).
 
     Examples
     --------
@@ -567,14 +611,17 @@ def district_direct_estimates(labels: ArrayLike, predictions: ArrayLike, distric
     >>> t[["direct", "sampling_variance"]].round(3).values.tolist()
     [[1.5, 0.625], [4.0, 0.625]]
     """
-    if isinstance(min_villages, bool) or not isinstance(min_villages, int) or min_villages < 2:
-        raise ValueError(f"min_villages must be an integer of at least 2, got {min_villages!r}")
+    positive_int(min_villages, "min_villages", minimum=2)
     df = pd.DataFrame({"label": np.asarray(labels, dtype=float), "pred": np.asarray(predictions, dtype=float),
                        "district": pd.Series(np.asarray(district, dtype=object)),
-                       "stratum": np.asarray(stratum).astype(str)}).dropna(subset=["district"])
-    g = df.groupby("district", sort=True)
+                       "stratum": np.asarray(stratum).astype(str)})
+    where = ["lat", "lon"] if lat is not None and lon is not None else []
+    if where:
+        df["lat"], df["lon"] = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    g = df.dropna(subset=["district"]).groupby("district", sort=True)
     tab = pd.DataFrame({"stratum": g["stratum"].first(), "villages": g.size(), "direct": g["label"].mean(),
-                        "s2": g["label"].var(ddof=1), "satellite": g["pred"].mean()})
+                        "s2": g["label"].var(ddof=1), "satellite": g["pred"].mean(),
+                        **{c: g[c].mean() for c in where}})
     tab = tab[tab["villages"] >= min_villages]
     if len(tab) == 0:
         raise ValueError(f"no district has at least {min_villages} surveyed villages")
@@ -584,7 +631,7 @@ def district_direct_estimates(labels: ArrayLike, predictions: ArrayLike, distric
         raise ValueError("the villages of a stratum have no spread within districts; the sampling variance "
                          f"would be 0 ({', '.join(pooled.index[pooled <= 0])})")
     tab["sampling_variance"] = tab["stratum"].map(pooled) / tab["villages"]
-    return tab[["stratum", "villages", "direct", "sampling_variance", "satellite"]]
+    return tab[["stratum", "villages", "direct", "sampling_variance", "satellite", *where]]
 
 
 def fay_herriot_gain(table: pd.DataFrame, formula: str = "direct ~ satellite",
@@ -600,8 +647,10 @@ def fay_herriot_gain(table: pd.DataFrame, formula: str = "direct ~ satellite",
     result
         The Fay–Herriot result.
     gains : DataFrame
-        Per district: ``villages``, ``direct``, ``eblup``, ``mse_direct``, ``mse_eblup`` and
-        ``mse_ratio = mse_eblup / mse_direct`` (below 1: the EBLUP is more precise).
+        Per district: ``villages``, ``direct``, ``eblup``, ``mse_direct``, ``mse_eblup``,
+        ``mse_ratio = mse_eblup / mse_direct`` (below 1: the EBLUP is more precise), ``gamma``
+        (the weight of the direct estimate in the EBLUP) and, where the table has them, ``lat``
+        and ``lon``.
     """
     from ..area.small_area import fay_herriot
 
@@ -613,4 +662,8 @@ def fay_herriot_gain(table: pd.DataFrame, formula: str = "direct ~ satellite",
                           "mse_direct": t["sampling_variance"].to_numpy(), "mse_eblup": mse},
                          index=pd.Index(t["district"], name="district"))
     gains["mse_ratio"] = gains["mse_eblup"] / gains["mse_direct"]
+    gains["gamma"] = np.asarray(res.gamma, dtype=float)
+    for c in ("lat", "lon"):
+        if c in t:
+            gains[c] = t[c].to_numpy()
     return res, gains

@@ -60,6 +60,9 @@ __all__ = [
 
 FORMAT_VERSION = 1
 
+#: A model setting recorded in saved models (seed, epochs, sizes, rates, classification name).
+Param = int | float | str | None
+
 
 class LabelEncodingError(ValueError):
     """A saved model's codes (or classification) differ from what the caller expects."""
@@ -88,7 +91,7 @@ class CoderMetadata:
     labels: list[str]
     training_checksum: str
     n_train: int
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 
 
@@ -174,7 +177,7 @@ class _Coder:
         joblib.dump({"metadata": asdict(self.metadata_), "kind": self.kind, "state": self._state()}, path)
         return path
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self) -> dict[str, Param]:
         return {"seed": self.seed}
 
     # -- internals -------------------------------------------------------------------------
@@ -233,7 +236,7 @@ class TfidfLinearCoder(_Coder):
         self.features_: FeatureUnion | None = None
         self.clf_: SGDClassifier | None = None
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self) -> dict[str, Param]:
         return {
             "seed": self.seed,
             "epochs": self.epochs,
@@ -344,10 +347,10 @@ class FastTextCoder(_Coder):
         )
         self.batch_size, self.device = int(batch_size), device
         self.n_threads = positive_int(n_threads, "n_threads")
-        self.net_: Any = None
+        self.net_: torch.nn.Module | None = None
         self.train_loss_: list[float] = []
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self) -> dict[str, Param]:
         return {
             "seed": self.seed,
             "dim": self.dim,
@@ -368,7 +371,7 @@ class FastTextCoder(_Coder):
         m.sort_indices()
         return m
 
-    def _build(self, n_classes: int) -> Any:
+    def _build(self, n_classes: int) -> torch.nn.Module:
         from torch import nn
 
         class _Net(nn.Module):
@@ -383,7 +386,8 @@ class FastTextCoder(_Coder):
 
         return _Net(2 * 2**self.buckets_bits, self.dim, n_classes)
 
-    def _batch(self, m: sparse.csr_matrix, rows: np.ndarray, dev: Any) -> tuple[Any, Any]:
+    def _batch(self, m: sparse.csr_matrix, rows: np.ndarray,
+               dev: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
         import torch
 
         sub = m[rows]
@@ -421,15 +425,15 @@ class FastTextCoder(_Coder):
 
     def _train_loop(
         self,
-        net: Any,
-        opt: Any,
-        sched: Any,
-        loss_fn: Any,
+        net: torch.nn.Module,
+        opt: torch.optim.Optimizer,
+        sched: torch.optim.lr_scheduler.LRScheduler,
+        loss_fn: torch.nn.Module,
         m: sparse.csr_matrix,
-        target: Any,
-        gen: Any,
+        target: torch.Tensor,
+        gen: torch.Generator,
         n: int,
-        dev: Any,
+        dev: torch.device,
     ) -> None:
         import torch
 
@@ -477,7 +481,7 @@ class FastTextCoder(_Coder):
 _KINDS: dict[str, type[_Coder]] = {"baseline": TfidfLinearCoder, "torch": FastTextCoder}
 
 
-def make_coder(model: str, **kwargs: Any) -> TfidfLinearCoder | FastTextCoder:
+def make_coder(model: str, **kwargs: Param) -> TfidfLinearCoder | FastTextCoder:
     """Build a coder by name: ``"baseline"`` (TF-IDF + linear SVM) or ``"torch"`` (fastText-style).
 
     ``device`` is accepted for both; the baseline runs on the CPU whatever it says.

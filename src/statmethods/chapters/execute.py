@@ -260,14 +260,14 @@ def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | 
     out = (output_dir or default_run_dir(chapter.id, root)).resolve()
     check_output_dir(out, root, force=force)
     params = dict(overrides)
+    if "output_dir" in chapter.parameters:
+        final = Path(resolve_output_param(params.get("output_dir", str(out)), out))
+        params["output_dir"] = str(final)
     out.mkdir(parents=True, exist_ok=True)
     lock = staging.acquire_lock(out)
     try:
         before, replaceable = staging.existing_files(out), staging.earlier_results(out)
         stage = staging.make_stage(out)
-        if "output_dir" in chapter.parameters:
-            final = Path(resolve_output_param(params.get("output_dir", str(out)), out))
-            params["output_dir"] = str(final)
         record = _run_record(chapter, root, params, overrides)
         if "output_dir" in chapter.parameters:
             params["output_dir"] = str(stage / final.relative_to(out))

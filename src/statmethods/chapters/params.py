@@ -175,6 +175,16 @@ def _describe(default: Any) -> str:
 
 
 def _check_one(name: str, value: Any, default: Any) -> Any:
+    try:
+        return _check_kind(name, value, default)
+    except ParameterError as exc:
+        if "Fix:" in str(exc):
+            raise
+        raise ParameterError(f"{exc}. Fix: give {_describe(default)}, written like the default "
+                             f"({default!r}); `statmethods list` shows every parameter") from None
+
+
+def _check_kind(name: str, value: Any, default: Any) -> Any:
     dk, vk = _kind(default), _kind(value)
     expected = f"parameter {name!r} expects {_describe(default)} (default {default!r})"
     if dk == "null":
@@ -244,7 +254,8 @@ def validate_parameters(chapter: Chapter, overrides: dict[str, Any]) -> dict[str
     if unknown:
         raise ParameterError(
             f"unknown parameter(s) {', '.join(map(repr, unknown))} for chapter {chapter.id!r}; "
-            f"known: {', '.join(chapter.parameters)}"
+            f"known: {', '.join(chapter.parameters)}. Fix: check the spelling (`statmethods list` shows "
+            "each chapter's parameters)"
         )
     checked = {k: _check_one(k, v, chapter.parameters[k].default) for k, v in overrides.items()}
     checked = absolutise_inputs(checked)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 BANDS = [f"landsat8-zion/landsat_b{b}.tif" for b in (2, 3, 4, 5)]
 
@@ -35,4 +35,15 @@ CASES = [
     BadInput("bands-off-grid", {"zion_band_files": [*BANDS[:3], "{tmp}/b5.tif"]}, "is not on the grid of",
              files=lambda t: _crop(t, BANDS[3], "b5.tif", (slice(0, 200), slice(0, 200)))),
     BadInput("polygons-missing", {"raleigh_polygons_file": "polygons.gpkg"}, "file not found"),
+]
+
+CASES += [
+    BadInput("zion-band-truncated", {"zion_band_files": ["b.tif", "b.tif", "b.tif", "b.tif"]},
+             "is truncated or damaged", files=truncated_raster("b.tif", crs="EPSG:32612", res=30),
+             kind="broken-file"),
+    BadInput("mlp-epochs-work-bomb", {"mlp_epochs": 100_000_000}, "over the 6-hour budget", kind="work-bomb"),
+    BadInput("forest-work-bomb", {"n_estimators": 10_000_000, "n_train_pixels": 50_000},
+             "over the 6-hour budget", kind="work-bomb"),
+    BadInput("more-folds-than-pixels", {"n_folds": 100_000}, "more than n_train_pixels", kind="relation"),
+    *hostile_common(),
 ]

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from . import BadInput, write_csv
+from . import BadInput, hostile_common, write_csv
 
 SEGMENTS = "stratum,y,x\n" + "".join(f"{h},{10 + i},{20 + 2 * i}\n" for h in "AB" for i in range(3))
 STRATA = "stratum,N,x_mean\nA,100,22\nB,120,23\n"
@@ -40,4 +40,9 @@ CASES = [
                           encoding="cp949")),
     BadInput("response-is-text", MINE, "column 'y' must be numeric",
              files=_files(segments=SEGMENTS.replace("A,10,", "A,ten,"))),
+]
+
+CASES += [
+    BadInput("replicates-work-bomb", {"n_replicates": 10**9}, "over the 6-hour budget", kind="work-bomb"),
+    *hostile_common(),
 ]

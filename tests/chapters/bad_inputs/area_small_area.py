@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from . import BadInput, write_csv
+from . import BadInput, hostile_common, write_csv
 
 AREAS = "area,direct,se,region\n" + "".join(f"{i:02d},{1 + i / 10:.1f},{0.1 + i / 100:.2f},{i % 3}\n"
                                             for i in range(1, 13))
@@ -42,4 +42,13 @@ CASES = [
     BadInput("too-few-replicates", {"n_replicates": 3}, "at least 10"),
     BadInput("fh-more-coefficients-than-areas", {**MINE, "fh_formula": "direct ~ C(area)"},
              "the fay–herriot model needs at least", files=_areas()),
+]
+
+CASES += [
+    BadInput("fh-direct-estimate-infinite", MINE, "holds an infinite value",
+             files=_areas(AREAS.replace("02,1.2,", "02,inf,")), kind="relation"),
+    BadInput("fh-area-twice-with-different-values", MINE, "lists an area more than once",
+             files=_areas(AREAS + "01,9.9,0.5,1\n"), kind="relation"),
+    BadInput("replicates-work-bomb", {"n_replicates": 10**9}, "over the 6-hour budget", kind="work-bomb"),
+    *hostile_common(),
 ]

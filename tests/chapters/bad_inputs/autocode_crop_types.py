@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from . import BadInput, write_csv
+from . import BadInput, hostile_common, write_csv
 
 
 def _series(tmp: Path, labels: list[str], n_dates: int = 46, name: str = "series.tsv", sep: str = "\t",
@@ -42,4 +42,11 @@ CASES = [
              "cannot be decoded as utf-8",
              files=lambda t: _series(t, ["논", "밭"] * 10, name="series.csv", sep=",", encoding="cp949")),
     BadInput("unknown-encoding", {"encoding": "latin-9"}, "must be one of"),
+]
+
+CASES += [
+    BadInput("cnn-epochs-work-bomb", {"cnn_epochs": 99_999_999}, "over the 6-hour budget", kind="work-bomb"),
+    BadInput("trees-work-bomb", {"n_trees": 10**9}, "over the 6-hour budget", kind="work-bomb"),
+    BadInput("more-folds-than-series", {"n_folds": 10_000}, "more than the", kind="relation"),
+    *hostile_common(),
 ]

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from . import BadInput, write_csv
+from . import BadInput, hostile_common, write_csv
 
 ROWS = [("corn farming", "111150"), ("soybean farming", "111110"), ("dairy cattle", "112120"),
         ("beef cattle ranching", "112111")] * 3
@@ -36,4 +36,12 @@ CASES = [
              files=lambda t: _answers(t, rows=[("벼 재배", "011110"), ("한우 사육", "012110")] * 6,
                                       encoding="cp949")),
     BadInput("unknown-encoding", {"encoding": "latin-9"}, "must be one of"),
+]
+
+CASES += [
+    BadInput("torch-epochs-work-bomb", {"torch_epochs": 999_999_999}, "over the 6-hour budget",
+             kind="work-bomb"),
+    BadInput("baseline-epochs-work-bomb", {"baseline_epochs": 10**9}, "over the 6-hour budget",
+             kind="work-bomb"),
+    *hostile_common(),
 ]

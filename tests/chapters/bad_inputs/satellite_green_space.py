@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 
 def _shifted_land(tmp: Path) -> None:
@@ -44,4 +44,11 @@ CASES = [
     BadInput("urban-class-not-named", {"urban_landcover_class": "urban"},
              "'urban_landcover_class' must be one of"),
     BadInput("missing-pop-file", {"pop_file": "pop2020.tif"}, "file not found"),
+]
+
+CASES += [
+    BadInput("landsat-band-truncated", {"landsat_files": {"B4": "b.tif", "B5": "b.tif"}},
+             "is truncated or damaged", files=truncated_raster("b.tif", crs="EPSG:32612", res=30),
+             kind="broken-file"),
+    *hostile_common(),
 ]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 
 def _other_grid(tmp: Path) -> None:
@@ -41,4 +41,12 @@ CASES = [
              "is not on the grid of", files=_other_grid),
     BadInput("scene-date-out-of-range", {"scenes_dates": [0, 99]}, "must be positions 0..67"),
     BadInput("unknown-product", {"landsat_product": "landsat9"}, "'landsat_product' must be one of"),
+]
+
+CASES += [
+    BadInput("landsat-band-truncated",
+             {"landsat_files": {"B2": "b.tif", "B3": "b.tif", "B4": "b.tif", "B5": "b.tif"}},
+             "is truncated or damaged", files=truncated_raster("b.tif", crs="EPSG:32612", res=30),
+             kind="broken-file"),
+    *hostile_common(),
 ]

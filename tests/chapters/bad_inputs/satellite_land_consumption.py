@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 
 def _raster(path: Path, crs: str, bands: int = 1) -> None:
@@ -39,4 +39,11 @@ CASES = [
     BadInput("extents-as-csv", {"extents_file": "{tmp}/x.csv"}, "has the suffix '.csv'",
              files=lambda t: (t / "x.csv").write_text("ID,Pop\n1,2\n")),
     BadInput("negative-min-growth", {"min_growth": -0.1}, "must be at least 0"),
+]
+
+CASES += [
+    BadInput("builtup-grid-truncated", {"builtup_file": "g.tif", "footprint_file": ""},
+             "is truncated or damaged",
+             files=truncated_raster("g.tif", crs="EPSG:3035", res=100), kind="broken-file"),
+    *hostile_common(),
 ]

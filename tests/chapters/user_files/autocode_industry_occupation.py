@@ -6,9 +6,9 @@ EXPECTED_FILES = ["autocode_summary.json"]
 
 
 def make_inputs(tmp: Path) -> dict:
-    from statmethods.autocode import load_naics_index
+    from statmethods.sources.naics import read_naics_index
 
-    d, _ = load_naics_index()
+    d, _ = read_naics_index()
     d = d[d["code"].str[:2].isin(["11", "44", "45"])].head(1500)
     rows = zip(d["text"], d["code"], strict=True)
     lines = ["answer,naics"] + [f'"{t.replace(chr(34), "")}",{c}' for t, c in rows]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import inputs, validation
-from . import choice, confidence, fail, positive_int
+from . import choice, confidence, fail, positive_int, work_budget
 
 ALLOCATIONS = ("proportional", "equal", "neyman")
 
@@ -68,6 +68,14 @@ def _rasters(params: dict[str, Any]) -> None:
                        log=False)
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 2000, 'sample_size': 1000}, 60, 'Monte Carlo check'),
+    ({'mlp_epochs': 300, 'n_train_pixels': 5000}, 30, 'perceptron training'),
+    ({'n_estimators': 200, 'n_train_pixels': 5000}, 30, 'random forest'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad sizes, epochs (< 1 trains nothing), classes, allocations and rasters, naming the fix."""
     positive_int(params, "block_size")
@@ -103,3 +111,5 @@ def check(params: dict[str, Any]) -> None:
     validation.rng(params["seed"], "seed")
     confidence(params)
     _rasters(params)
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import inputs, validation
-from . import choice, confidence, fail, positive_int
+from . import choice, confidence, fail, positive_int, work_budget
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,6 +95,12 @@ def sample_and_strata(params: dict[str, Any], *, sample_file: str, stratum_colum
     return sample, strata, n_h, big_n
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 400}, 15, 'coverage simulation'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad levels, replicate counts, columns, rows and strata before the kernel starts."""
     confidence(params)
@@ -132,3 +138,5 @@ def check(params: dict[str, Any]) -> None:
         fail("segments_file", f"has {sum(n_h.values())} sample units for {len(auxiliaries)} auxiliaries",
              f"give at least {len(auxiliaries) + 2} sample units")
     del big_n
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

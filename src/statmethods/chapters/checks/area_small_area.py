@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ... import inputs, validation
-from . import choice, confidence, fail, positive_int
+from . import choice, confidence, fail, positive_int, work_budget
 from .area_regression_estimator import column_list, sample_and_strata
 
 if TYPE_CHECKING:
@@ -109,6 +109,12 @@ def _battese_harter_fuller(params: dict[str, Any]) -> None:
              "variances cannot be separated", "give some areas at least 2 sample units")
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 200}, 30, 'coverage simulation'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad levels, formulas, columns, variances, rows and areas before the kernel starts."""
     confidence(params)
@@ -117,3 +123,5 @@ def check(params: dict[str, Any]) -> None:
     choice(params, "encoding", inputs.ENCODINGS)
     _fay_herriot(params)
     _battese_harter_fuller(params)
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)
