@@ -34,6 +34,7 @@ book: venv
 
 ## html: both editions, strict (-W -n --keep-going): _build/html and _build/html/ko
 html: html-en html-ko
+	$(BIN)/python -m statmethods.book_fonts _build/html
 
 html-en: venv
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
