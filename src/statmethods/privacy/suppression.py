@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from .. import validation
 from .._summary import Summary
 from .tables import Table
 
@@ -166,8 +167,10 @@ def secondary_suppression(table: Table, primary: Sequence[int] | Sequence[tuple[
     >>> secondary_suppression(t, [("A", "x")]).secondary
     [('A', 'y'), ('B', 'x'), ('B', 'y')]
     """
-    if weights not in ("value", "cells"):
-        raise ValueError(f"weights must be 'value' or 'cells', got {weights!r}")
+    validation.choice(weights, "weights", ["value", "cells"])
+    protection = validation.unit_interval(protection, "protection")
+    validation.positive(min_protection, "min_protection", allow_zero=True)
+    max_cuts = validation.positive_int(max_cuts, "max_cuts")
     prim = [table.index_of(*p) if isinstance(p, tuple) else int(p) for p in primary]
     if not prim:
         raise ValueError("no primary cell given. Fix: mark at least one cell as primary")

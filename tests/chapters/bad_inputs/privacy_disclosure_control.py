@@ -49,5 +49,6 @@ CASES = [
     BadInput("release-epsilon-infinite", {"release_epsilon": float("inf")},
              "'release_epsilon' must be finite"),
     BadInput("release-epsilon-zero", {"release_epsilon": 0.0}, "'release_epsilon' must be greater than 0"),
+    BadInput("replicates-bomb", {"n_replicates": 10**9}, "'n_replicates' must be at most 100000"),
     BadInput("unknown-dp-totals", {"dp_totals": "exact"}, "'dp_totals' must be one of"),
 ]

@@ -54,6 +54,8 @@ CASES = [
     BadInput("value-column-has-text", SURVEY, "column 'income' must be numeric", files=_text_income),
     BadInput("value-column-has-gaps", SURVEY, "missing or infinite value(s)", files=_missing_income),
     BadInput("binary-event-absent", {"binary_event": 7}, "is no value of 'electcon'"),
+    BadInput("table-of-a-measurement", {"table_row_column": "income", "table_col_column": "expend"},
+             "more than 5,000"),
     BadInput("histogram-bins-bomb", {"histogram_bin_width": 0.0001}, "more than 2000 bins"),
     BadInput("census-area-absent", {"census_adm2": "Atlantis-gun"}, "has no 읍면동 rows"),
     BadInput("census-negative-count", CENSUS, "negative or missing counts", files=_negative_census),

@@ -38,7 +38,8 @@ def make_inputs(tmp: Path) -> dict:
             "arx_file_prefix": "", "k_values": [3], "table_file": "firms.csv", "table_row_column": "area",
             "table_col_column": "sex", "table_value_column": "turnover", "census_file": "census.csv",
             "census_year": 2020, "census_adm2": "My-gun", "census_class1": "residents", "freq_threshold": 5,
-            "freq_thresholds": [5, 10], "epsilons": [1.0], "n_replicates": 200}
+            "freq_thresholds": [5, 10], "epsilons": [1.0], "n_replicates": 200,
+            "dp_totals": "invariant"}  # the other accounting: exact totals, change-one-person DP
 
 
 def check_outputs(run_dir: Path, tmp: Path) -> None:
@@ -52,6 +53,9 @@ def check_outputs(run_dir: Path, tmp: Path) -> None:
                                                                "released"}
     acc = pd.read_csv(run_dir / "dp_accounting.csv").iloc[0]
     assert abs(acc["stated"] - acc["opendp_privacy_map"]) < 1e-9
+    assert acc["neighbours"] == "change-one" and acc["d_in"] == 2 and acc["noise_scale"] == 2.0
+    totals = rel[rel.adm3 == "Total"].set_index("class2")["released"]
+    assert totals.to_dict() == {"male": 125, "female": 92}  # the invariants, published exactly
     sup = pd.read_csv(run_dir / "suppression_microdata1.csv")
     assert (sup.status != "publishable").any()
     assert sup.loc[sup.status != "publishable", "value"].isna().all()

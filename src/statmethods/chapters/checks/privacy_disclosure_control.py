@@ -49,7 +49,7 @@ def check(params: dict[str, Any]) -> None:
     choice(p, "dp_mechanism", ["laplace", "gaussian"])
     unit_interval(p, "delta", open_=True)
     confidence(p)
-    positive_int(p, "n_replicates", minimum=100)
+    positive_int(p, "n_replicates", minimum=100, maximum=100_000)
     positive(p, "sum_upper")
 
     keys, w = list(p["sdc_key_columns"]), p["sdc_weight_column"]

@@ -10,6 +10,7 @@ from . import choice, fail, positive, positive_int
 
 CENSUS_COLUMNS = ["year", "adm2", "adm3", "class1", "class2", "value"]
 MAX_BINS = 2000
+MAX_CELLS = 5000  # cells of a table (or groups): the checker tabulates each one
 
 
 def census_counts(census: Any, code_column: str, year: int, adm2: str, class1: str, class2: str) -> Any:
@@ -55,6 +56,13 @@ def _microdata(p: dict[str, Any]) -> None:
         fail("microdata_file", f"has {len(d)} records, too few to fit {len(p['covariate_columns'])} "
              "covariates",
              "give more records or fewer covariate_columns")
+    n_rows, n_cols = d[p["table_row_column"]].nunique(), d[p["table_col_column"]].nunique()
+    if n_rows * n_cols > MAX_CELLS:
+        fail("table_row_column", f"x table_col_column makes {n_rows} x {n_cols} = {n_rows * n_cols:,} cells, "
+             f"more than {MAX_CELLS:,}", "tabulate categorical columns (codes), not measurements")
+    if d[p["group_column"]].nunique() > MAX_CELLS:
+        fail("group_column", f"has {d[p['group_column']].nunique():,} groups, more than {MAX_CELLS:,}",
+             "group by a categorical column")
     events = d[p["binary_column"]].astype(str) == str(p["binary_event"])
     if events.all() or not events.any():
         fail("binary_event", f"({p['binary_event']!r}) is {'every' if events.all() else 'no'} value of "
