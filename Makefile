@@ -33,9 +33,11 @@ book: venv
 	@t0=$$(date +%s); $(MAKE) --no-print-directory html; echo "book: html (English and Korean) built in $$(( $$(date +%s) - t0 )) s"
 
 ## html: both editions, strict (-W -n --keep-going): _build/html/ko, then _build/html (the English
-## build's Hangul font then covers the Korean pages under it too; see statmethods.book_fonts)
+## build's Hangul font then covers the Korean pages under it too; see statmethods.book_fonts),
+## then a check that every Hangul character of every page is in the embedded font subset
 html: html-ko
 	@$(MAKE) --no-print-directory html-en
+	$(BIN)/python -m statmethods.book_fonts _build/html
 
 html-en: venv
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going

@@ -92,9 +92,17 @@ def font_css(font: bytes) -> str:
     )
 
 
+def _pages(outdir: Path) -> list[Path]:
+    """The pages of the edition built in ``outdir`` (an edition nested in it, such as ``ko/``
+    with its own ``_static/hangul-font.css``, is left to its own check)."""
+    out = Path(outdir)
+    nested = [p.parent.parent for p in out.glob(f"*/**/_static/{CSS_NAME}") if p.parent.parent != out]
+    return [p for p in out.rglob("*.html") if not any(n in p.parents for n in nested)]
+
+
 def page_characters(outdir: Path) -> str:
     """Every Hangul character of the built pages under ``outdir``."""
-    return hangul_characters([p.read_text("utf-8", errors="ignore") for p in Path(outdir).rglob("*.html")])
+    return hangul_characters([p.read_text("utf-8", errors="ignore") for p in _pages(outdir)])
 
 
 def write_css(outdir: Path) -> str:
@@ -156,13 +164,18 @@ def setup(app: Any) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m statmethods.book_fonts _build/html``: fail if a page's Hangul is not embedded."""
     args = sys.argv[1:] if argv is None else argv
-    outdir = Path(args[0] if args else "_build/html")
-    missing = missing_characters(outdir)
-    if missing:
-        print(f"{outdir}: {len(missing)} Hangul character(s) missing from the embedded font: {missing[:80]}")
-        return 1
-    print(f"{outdir}: every Hangul character of the pages is in the embedded font")
-    return 0
+    root = Path(args[0] if args else "_build/html")
+    editions = sorted({p.parent.parent for p in root.glob(f"**/_static/{CSS_NAME}")}) or [root]
+    bad = 0
+    for outdir in editions:
+        missing = missing_characters(outdir)
+        if missing:
+            bad += 1
+            print(f"{outdir}: {len(missing)} Hangul character(s) missing from the embedded font: "
+                  f"{missing[:80]}")
+        else:
+            print(f"{outdir}: every Hangul character of the pages is in the embedded font")
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

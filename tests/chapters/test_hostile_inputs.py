@@ -80,3 +80,15 @@ def test_reader_refuses_inf_and_conflicting_codes(tmp_path, text, phrase):
     with pytest.raises(BadInputError, match=phrase) as exc:
         inputs.read_table(f, "fh_file", numeric=["y"], key=["area"])
     assert "Fix:" in str(exc.value)
+
+
+def test_a_failed_download_leaves_no_cache_folder(tmp_path, monkeypatch):
+    import importlib
+
+    fetch = importlib.import_module("statmethods.data.fetch")
+    cache = tmp_path / "no" / "such" / "cache"
+    f = None  # the fake download below never reads it
+    monkeypatch.setattr(fetch, "_fetch_into", lambda *a, **k: (_ for _ in ()).throw(OSError("offline")))
+    with pytest.raises(OSError):
+        fetch._download(f, cache / "ds" / "file.csv")
+    assert not (tmp_path / "no").exists()

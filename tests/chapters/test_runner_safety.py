@@ -214,6 +214,7 @@ def test_a_run_prints_no_papermill_or_kernel_noise(project):
                            "--output", "quiet"], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout + proc.stderr
-    for noise in ("Passed unknown parameter", "Unable to parse line", "without encryption", "Traceback"):
+    for noise in ("Passed unknown parameter", "Unable to parse line", "without encryption", "Traceback",
+                  "KeyboardInterrupt caught"):
         assert noise not in text, text
     assert "head.csv" in proc.stdout

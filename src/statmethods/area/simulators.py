@@ -495,7 +495,7 @@ def simulate_regression_estimator(
     e = sample[y].to_numpy(dtype=float) - sample[xs].to_numpy(dtype=float) @ bb
     e_stratum = pd.Series(e).groupby(sample[strata].to_numpy()).transform("mean").to_numpy()
     sd_within = float(np.sqrt(np.sum((e - e_stratum) ** 2) / (len(e) - (n_h > 1).sum())))
-    sd_stratum = float(pd.Series(e).groupby(sample[strata].to_numpy()).mean().std())
+    sd_stratum = float(pd.Series(e).groupby(sample[strata].to_numpy()).mean().std()) if len(n_h) > 1 else 0.0
     pop_rows = []
     x_sample = sample[xs].to_numpy(dtype=float)
     for c, row in population.iterrows():

@@ -153,10 +153,11 @@ def _error_text(exc: BaseException) -> str:
     return (str(exc).strip() or repr(exc))
 
 
-# The kernel's own log: its one warning on every start ("running over TCP without encryption")
-# is about the local loopback socket papermill opens; errors still show. Warnings raised by
-# the chapter's code are cell outputs and are kept.
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log: a warning on every start ("running over TCP without encryption", about
+# the loopback socket papermill opens) and "KeyboardInterrupt caught in kernel" when papermill
+# shuts it down. A kernel that dies is reported by papermill itself (DeadKernelError), and
+# warnings raised by the chapter's code are cell outputs: both are kept.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 def _execute(chapter: Chapter, target: Path, params: dict[str, Any], *, cwd: Path,

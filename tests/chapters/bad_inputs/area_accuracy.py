@@ -1,5 +1,6 @@
 """Bad inputs for area-accuracy."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import BadInput, hostile_common, write_csv
@@ -57,3 +58,13 @@ CASES += [
              kind="relation"),
     *hostile_common(),
 ]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "matrix-rows-vs-class-names": "relation",
+    "stratum-without-units": "relation",
+    "sample-class-not-in-class-names": "relation",
+    "sample-file-one-unit-in-a-stratum": "relation",
+    "sample-file-empty": "broken-file",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

@@ -1,5 +1,6 @@
 """Bad inputs for area-regression-estimator."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import BadInput, hostile_common, write_csv
@@ -46,3 +47,14 @@ CASES += [
     BadInput("replicates-work-bomb", {"n_replicates": 10**9}, "over the 6-hour budget", kind="work-bomb"),
     *hostile_common(),
 ]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "drop-row-outside-file": "relation",
+    "mean-columns-vs-auxiliaries": "relation",
+    "stratum-not-in-strata-file": "relation",
+    "frame-smaller-than-sample": "relation",
+    "negative-frame-size": "relation",
+    "segments-empty": "broken-file",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

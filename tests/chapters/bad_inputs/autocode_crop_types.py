@@ -1,5 +1,6 @@
 """Bad inputs for autocode-crop-types."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import BadInput, hostile_common, write_csv
@@ -50,3 +51,12 @@ CASES += [
     BadInput("more-folds-than-series", {"n_folds": 10_000}, "more than the", kind="relation"),
     *hostile_common(),
 ]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "folds-to-run-above-n-folds": "relation",
+    "folds-more-than-series-of-a-class": "relation",
+    "folds-more-than-records": "relation",
+    "series-wrong-length": "relation",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

@@ -1,5 +1,6 @@
 """Bad inputs for autocode-industry-occupation."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import BadInput, hostile_common, write_csv
@@ -45,3 +46,9 @@ CASES += [
              kind="work-bomb"),
     *hostile_common(),
 ]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "user-codes-shorter-than-levels": "relation",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

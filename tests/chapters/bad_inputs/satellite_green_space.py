@@ -1,5 +1,6 @@
 """Bad inputs for satellite-green-space."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import BadInput, hostile_common, truncated_raster
@@ -52,3 +53,11 @@ CASES += [
              kind="broken-file"),
     *hostile_common(),
 ]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "grids-do-not-align": "relation",
+    "negative-population": "relation",
+    "urban-class-not-named": "relation",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

@@ -1,5 +1,6 @@
 """Bad inputs for satellite-indices."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -50,3 +51,12 @@ CASES += [
              kind="broken-file"),
     *hostile_common(),
 ]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "period-outside-series": "relation",
+    "landsat-grids-differ": "relation",
+    "scene-date-out-of-range": "relation",
+    "eopatch-incomplete": "broken-file",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

@@ -1,5 +1,6 @@
 """Bad inputs for satellite-land-consumption."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,3 +48,9 @@ CASES += [
              files=truncated_raster("g.tif", crs="EPSG:3035", res=100), kind="broken-file"),
     *hostile_common(),
 ]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "end-before-start": "relation",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

@@ -20,7 +20,8 @@ The sub-package has one module per job:
 - :mod:`.parameters`: class codes, rule sets, GHSL epochs and the thresholds (one name each);
 - :mod:`.clusters`: population clusters, majority smoothing, gap filling, buffers;
 - :mod:`.classify`: the grid classification in memory (:func:`classify_grid`);
-- :mod:`.tiled`: the same classification out of core, tile by tile with Dask;
+- :mod:`.tiled` and :mod:`.tiles`: the same classification out of core, tile by tile with Dask;
+- :mod:`.files`: input rasters on one grid, the COG and cluster tables of a tiled run;
 - :mod:`.result`: :class:`DegurbaGrid` and per-centre tables;
 - :mod:`.units`: local units (:func:`classify_units`);
 - :mod:`.export`: GeoTIFF output.
@@ -52,6 +53,7 @@ from .parameters import (
     threshold_names,
 )
 from .result import DegurbaGrid, centre_table
+from .tiled import TiledResult, classify_tiled
 from .units import classify_units
 
 __all__ = [
@@ -65,8 +67,10 @@ __all__ = [
     "UNIT_LEVEL2_CLASSES",
     "DegurbaGrid",
     "DegurbaParameters",
+    "TiledResult",
     "centre_table",
     "classify_grid",
+    "classify_tiled",
     "classify_units",
     "fill_gaps",
     "majority_smoothing",
