@@ -99,6 +99,9 @@ def run(chapter: str, param: tuple[tuple[str, str], ...], params_file: Path | No
     click.echo(f"ran {ch.id} in {time.monotonic() - t0:.0f} s -> {rec.output_dir}")
     for f in ["run.json", rec.notebook.name, *rec.record["result_files"]]:
         click.echo(f"  {f}")
+    if rec.record.get("kept_back"):
+        click.echo(f"kept back, not written over your files or through links: "
+                   f"{', '.join(rec.record['kept_back'])} (in {rec.record.get('kept_back_in')})", err=True)
 
 
 @app.command("publish")

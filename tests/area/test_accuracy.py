@@ -168,9 +168,11 @@ def test_result_protocol_estimates_se_and_conf_int_at_another_level(olofsson2014
     half = (ci90["upper"] - ci90["lower"]) / 2
     np.testing.assert_allclose(half, 1.6448536269514722 * olofsson2014.area_se)
     users = olofsson2014.users_conf_int(0.90)
-    np.testing.assert_allclose((users["upper"] - users["lower"]) / 2, 1.6448536269514722 * olofsson2014.users_se)
+    np.testing.assert_allclose((users["upper"] - users["lower"]) / 2,
+                               1.6448536269514722 * olofsson2014.users_se)
     prod = olofsson2014.producers_conf_int()
-    np.testing.assert_allclose(prod["upper"] - olofsson2014.producers_accuracy, olofsson2014.z * olofsson2014.producers_se)
+    np.testing.assert_allclose(prod["upper"] - olofsson2014.producers_accuracy,
+                               olofsson2014.z * olofsson2014.producers_se)
     assert_result_protocol(olofsson2014)
 
 

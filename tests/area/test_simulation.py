@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from statmethods.area.simulation import (
+from statmethods.area.coverage import interval_coverage
+from statmethods.area.simulators import (
     cap_allocation,
     coverage_simulation,
     coverage_simulation_loop,
     draw_stratified_sample,
-    interval_coverage,
     population_confusion,
     simulate_sample_counts,
     simulate_stratified_accuracy,

@@ -60,6 +60,9 @@ def test_recipe_runs_as_written(chapter_id, tmp_path):
     proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=work, env=env,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, f"recipe failed:\n{script}\n--- stderr ---\n{proc.stderr[-4000:]}"
+    for noise in ("Passed unknown parameter", "Unable to parse line", "without encryption", "Traceback",
+                  "KeyboardInterrupt caught"):
+        assert noise not in proc.stdout + proc.stderr, f"the run printed {noise!r}:\n{proc.stderr[-2000:]}"
     read: set[str] = set()
     for out in outs:
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .._summary import Summary
 from ..results import EstimateResult
 from ..validation import confidence as confidence_level
-from ..validation import z_quantile
+from ..validation import positive, z_quantile
 
 __all__ = [
     "StratifiedAreaResult",
@@ -27,7 +27,8 @@ __all__ = [
 ]
 
 
-def _validate(sample_counts: Any, map_area: Any, class_names: Sequence[str] | None,
+def _validate(sample_counts: npt.ArrayLike | pd.DataFrame, map_area: npt.ArrayLike,
+              class_names: Sequence[str] | None,
               pixel_area: float, min_per_stratum: int = 2) -> tuple[np.ndarray, np.ndarray, list[str]]:
     if isinstance(sample_counts, pd.DataFrame):
         if class_names is None:
@@ -66,8 +67,7 @@ def _validate(sample_counts: Any, map_area: Any, class_names: Sequence[str] | No
         )
     if len(set(names)) != k:
         raise ValueError("class_names must be unique")
-    if not (isinstance(pixel_area, int | float) and pixel_area > 0):
-        raise ValueError(f"pixel_area must be a positive number (ha per pixel), got {pixel_area!r}")
+    positive(pixel_area, "pixel_area")
     n_i = counts.sum(axis=1)
     for name, n, a in zip(names, n_i, area, strict=True):
         if a > 0 and n < min_per_stratum:
@@ -293,7 +293,7 @@ class StratifiedAreaResult(EstimateResult):
 
 
 def stratified_area_estimate(
-    sample_counts: Any,
+    sample_counts: npt.ArrayLike | pd.DataFrame,
     map_area: Sequence[float] | np.ndarray,
     class_names: Sequence[str] | None = None,
     *,

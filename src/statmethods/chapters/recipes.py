@@ -180,7 +180,7 @@ def _generate(spec: dict, n: int, rng: np.random.Generator, cols: dict[str, pd.S
         key = cols[spec["per_group"]]
         lo, hi = spec["float"]
         draw = {g: rng.uniform(lo, hi) for g in pd.unique(key)}
-        s = key.map(draw)
+        s = key.map(draw).astype(float) + rng.normal(0, float(spec.get("noise", 0.0)), n)
     else:
         raise ChapterError(f"unknown column generator {spec!r}")
     if dec is not None and s.dtype.kind == "f":
@@ -218,13 +218,14 @@ def _grid(desc: dict, built: dict[str, dict]) -> dict:
     return base
 
 
-def build_raster(path: Path, desc: dict, rng: np.random.Generator, built: dict[str, dict]) -> None:
+def build_raster(path: Path, desc: dict, rng: np.random.Generator, built: dict[str, dict],
+                 name: str = "") -> None:
     """Write a GeoTIFF as described (``kind: raster``)."""
     import rasterio
     from rasterio.transform import from_origin
 
     g = _grid(desc, built)
-    built[path.name] = g
+    built[name or path.name] = g
     bands = int(desc.get("bands", 1))
     gens = desc.get("values", {"constant": 0})
     gens = gens if isinstance(gens, list) else [gens] * bands
@@ -304,7 +305,7 @@ def build_files(recipe: Recipe, folder: Path) -> list[Path]:
         if kind == "table":
             build_table(path, desc, rng)
         elif kind == "raster":
-            build_raster(path, desc, rng, built)
+            build_raster(path, desc, rng, built, name)
         elif kind == "vector":
             build_vector(path, desc, rng, built)
         elif kind == "text":
