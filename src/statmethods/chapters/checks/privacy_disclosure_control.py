@@ -20,9 +20,8 @@ def census_table(df: Any, year: int, adm2: str, class1: str, row_total: str = "T
     return wide
 
 
-def check(params: dict[str, Any]) -> None:
-    """Refuse missing columns, bad weights, uncovered hierarchies, bad budgets and tables."""
-    p = params
+def _parameters(p: dict[str, Any]) -> None:
+    """Ranges of the scalar and list parameters."""
     choice(p, "risk_method", ["approx", "exact"])
     for name, example in (("k_values", "[3, 10, 20]"), ("freq_thresholds", "[5, 10, 20]"),
                           ("epsilons", "[0.5, 1.0]")):
@@ -52,6 +51,11 @@ def check(params: dict[str, Any]) -> None:
     positive_int(p, "n_replicates", minimum=100, maximum=100_000)
     positive(p, "sum_upper")
 
+
+def check(params: dict[str, Any]) -> None:
+    """Refuse missing columns, bad weights, uncovered hierarchies, bad budgets and tables."""
+    p = params
+    _parameters(p)
     keys, w = list(p["sdc_key_columns"]), p["sdc_weight_column"]
     sdc = inputs.read_table(p["sdc_file"], "sdc_file")
     missing = [c for c in keys + [w] if c not in sdc.columns]
@@ -97,6 +101,11 @@ def check(params: dict[str, Any]) -> None:
                  f"{', '.join(map(repr, uncovered[:5]))} of column {col!r}",
                  "add a row for each value of the data to the hierarchy file")
 
+    _tables(p)
+
+
+def _tables(p: dict[str, Any]) -> None:
+    """The magnitude table's columns and primary cell, and the census table's margins."""
     rc, cc, vc = p["table_row_column"], p["table_col_column"], p["table_value_column"]
     tab = inputs.read_table(p["table_file"], "table_file", required=[rc, cc, vc], numeric=[vc],
                         nonnegative=[vc])
