@@ -14,6 +14,14 @@ def _boundaries(tmp: Path, crs: str = "EPSG:5179", fields: tuple = ("adm3_code",
     gdf.to_crs(crs).to_file(tmp / "emd.gpkg", layer="adm3_2015", driver="GPKG")
 
 
+_MINE = {"census_file": "{tmp}/c.csv", "boundaries_file": "{tmp}/emd.gpkg"}
+_CENSUS_HEAD = "year,type,class1,class2,adm3_code,adm2_code,adm1,adm2,value\n"
+
+
+def _row(code: str, value: str) -> str:
+    return f"2015,population,all households,total,{code},{code[:5]},Sejong,Sejong,{value}\n"
+
+
 CASES = [
     BadInput("grid-size-500", {"grid_size": 500}, "not a size of the national grid"),
     BadInput("grid-size-250", {"grid_size": 250}, "use one of [100, 1000, 10000] m"),
@@ -29,4 +37,18 @@ CASES = [
     BadInput("census-without-values", {"census_file": "{tmp}/c.csv"}, "value",
              files=lambda t: write_csv(t / "c.csv", "year,type,class1,class2,adm3_code,adm2_code,adm1,adm2\n"
                                        "2015,population,all households,total,2901001,29010,Sejong,Sejong\n")),
+    BadInput("census-negative-population", _MINE,
+             "negative population", kind="relation",
+             files=lambda t: (_boundaries(t), write_csv(t / "c.csv", _CENSUS_HEAD + _row("2901001", "-5")))),
+    BadInput("census-missing-population", _MINE,
+             "missing, non-numeric or negative population", kind="relation",
+             files=lambda t: (_boundaries(t), write_csv(t / "c.csv", _CENSUS_HEAD + _row("2901001", "")))),
+    BadInput("census-year-absent", _MINE,
+             "no rows of type 'population'", kind="relation",
+             files=lambda t: (_boundaries(t), write_csv(t / "c.csv", _CENSUS_HEAD
+                                                        + _row("2901001", "10").replace("2015", "2010")))),
+    BadInput("boundary-codes-do-not-match", _MINE,
+             "does not have the 읍면동 codes of 50% of the census population", kind="relation",
+             files=lambda t: (_boundaries(t), write_csv(t / "c.csv", _CENSUS_HEAD + _row("2901001", "10")
+                                                        + _row("2901002", "10")))),
 ]
