@@ -19,6 +19,7 @@ from .population import (
     log_density,
     population_metrics,
 )
+from .population_models import So2SatForest, smearing_factor
 from .poverty import (
     CountryMeanRegressor,
     GroupedRidgeCV,
@@ -37,6 +38,7 @@ __all__ = [
     "PopulationModel",
     "PovertyCVResult",
     "RidgeCVRegressor",
+    "So2SatForest",
     "blocked_cv_folds",
     "calibrate_to_total",
     "district_direct_estimates",
@@ -46,4 +48,5 @@ __all__ = [
     "log_density",
     "population_metrics",
     "poverty_metrics",
+    "smearing_factor",
 ]
