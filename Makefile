@@ -9,7 +9,7 @@ STATMETHODS_DATA_DIR ?= $(if $(wildcard ../shared/data/MANIFEST.sha256),$(abspat
 export STATMETHODS_DATA_DIR
 export PYTHONHASHSEED := 0
 
-.PHONY: book test venv unit nbval userfiles lint docs-check html publish clean
+.PHONY: book test venv unit nbval userfiles recipes lint html html-en html-ko i18n clean
 
 venv: $(VENV)/.installed
 
@@ -21,36 +21,52 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	touch $@
 
-## book: install, execute every chapter in place on its defaults, build _build/html
-## (`make book CHAPTERS="area-accuracy area-small-area"` re-executes only those); prints each chapter's time
+## book: install, execute every chapter in place on its defaults, build _build/html (English) and
+## _build/html/ko (Korean). `make book CHAPTERS="area-accuracy area-small-area"` re-executes only
+## those. Prints each chapter's time and peak memory and records them, with the machine, in
+## benchmarks/results/chapters.json (the performance appendix and every chapter page show them).
 book: venv
 	$(BIN)/statmethods data docs --output book/datasets.md
-	$(BIN)/python -m statmethods.perf --output book/performance.md
 	@ids="$(CHAPTERS)"; [ -n "$$ids" ] || ids=$$($(BIN)/statmethods list | grep -v '^[[:space:]]' | cut -d' ' -f1); \
-	start=$$(date +%s); times=""; \
-	for id in $$ids; do \
-	  t0=$$(date +%s); $(BIN)/statmethods publish "$$id"; \
-	  times+=$$(printf '  %-36s %5d s' "$$id" $$(( $$(date +%s) - t0 )))$$'\n'; \
-	done; \
-	printf 'book: chapter times\n%s  %-36s %5d s\n' "$$times" "all chapters" $$(( $$(date +%s) - start ))
-	@t0=$$(date +%s); $(MAKE) --no-print-directory html; echo "book: html built in $$(( $$(date +%s) - t0 )) s"
+	$(BIN)/python -m statmethods.chapter_timing $$ids
+	$(BIN)/python -m statmethods.perf --output book/performance.md
+	@t0=$$(date +%s); $(MAKE) --no-print-directory html; echo "book: html (English and Korean) built in $$(( $$(date +%s) - t0 )) s"
 
-html: venv
+## html: both editions, strict (-W -n --keep-going): _build/html/ko, then _build/html (the English
+## build's Hangul font then covers the Korean pages under it too; see statmethods.book_fonts),
+## then a check that every Hangul character of every page is in the embedded font subset
+html: html-ko
+	@$(MAKE) --no-print-directory html-en
+	$(BIN)/python -m statmethods.book_fonts _build/html
+
+html-en: venv
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
+html-ko: venv
+	$(BIN)/python tools/i18n_update.py --build --strict
+
+## i18n: regenerate the Korean catalogues (locales/ko) from the sources and list the required
+## messages that are missing or stale; translate those in the .po files
+i18n: venv
+	$(BIN)/python tools/i18n_update.py
+
 ## test: lint, unit tests, nbval on every chapter, strict book build
-test: venv lint unit nbval userfiles html
+test: venv lint unit nbval userfiles recipes html
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks tools notebooks
+	$(BIN)/ruff check src tests benchmarks tools notebooks book/_ext
 
 unit: venv
 	$(BIN)/pytest -q tests
-	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/statmethods
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/statmethods book/_ext
 
 ## userfiles: every chapter once, through papermill, on a small user file
 userfiles: venv
 	$(BIN)/pytest -q -p no:cacheprovider -m userfiles tests/chapters/test_user_files.py
+
+## recipes: every chapter's "Rerun on your own data" commands, as written, on files built from its text
+recipes: venv
+	$(BIN)/pytest -q -p no:cacheprovider -m recipes tests/chapters/test_rerun_recipes.py
 
 nbval: venv
 	$(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env \

@@ -29,3 +29,17 @@ def pytest_configure(config: pytest.Config) -> None:
         "no data folder: set STATMETHODS_DATA_DIR to a folder holding the datasets "
         f"(MANIFEST.sha256 at its top), or place them at {SHARED}; "
         "set STATMETHODS_ALLOW_DOWNLOAD=1 to download them from the pinned sources instead")
+
+
+@pytest.fixture(params=["cpu", "cuda"])
+def torch_device(request: pytest.FixtureRequest) -> str:
+    """Run one test body on the CPU and, where torch finds a CUDA GPU, on the GPU.
+
+    The CUDA case skips with its reason on a machine without a GPU, so neither path hides the other.
+    """
+    if request.param == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            pytest.skip("no CUDA GPU on this machine (the same body runs on the CPU case)")
+    return request.param

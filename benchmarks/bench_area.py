@@ -4,9 +4,9 @@ Part 1 (simulation) uses the chapter's Zion set-up: NLCD 2011 resampled onto the
 the truth (1,610,784 pixels), a random-forest map as strata, the classes of interest plus "Other".
 It times, per replicate,
 
-- the vectorised :func:`statmethods.area.simulation.coverage_simulation` (multivariate
+- the vectorised :func:`statmethods.area.simulators.coverage_simulation` (multivariate
   hypergeometric counts for all replicates at once + one ``stratified_estimates_batch`` call);
-- the plain loop :func:`statmethods.area.simulation.coverage_simulation_loop` (draw the pixels of
+- the plain loop :func:`statmethods.area.simulators.coverage_simulation_loop` (draw the pixels of
   each replicate, cross-tabulate, call ``stratified_area_estimate``);
 - the estimation step alone: one batch call vs ``stratified_area_estimate`` per replicate on the
   same simulated counts,
@@ -46,7 +46,7 @@ from _timing import best_of, machine_info, write_results  # noqa: E402
 
 from statmethods import data  # noqa: E402
 from statmethods.area import allocate_sample, stratified_area_estimate, stratified_estimates_batch  # noqa: E402
-from statmethods.area.simulation import (  # noqa: E402
+from statmethods.area.simulators import (  # noqa: E402
     coverage_simulation,
     coverage_simulation_loop,
     population_confusion,

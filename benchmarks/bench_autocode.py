@@ -29,7 +29,8 @@ import sklearn
 import torch
 from _timing import best_of, write_results  # noqa: E402
 
-from statmethods.autocode import load_source, run_autocode, stratified_split
+from statmethods.autocode import prepare_records, run_autocode, stratified_split
+from statmethods.sources.coding import read_coding_index
 
 
 def throughput(coder, texts: list[str], repeats: int) -> float:
@@ -53,14 +54,14 @@ def main() -> None:
 
     rows = []
     for source in args.sources:
-        data, hierarchy, info = load_source(source)
+        data, hierarchy, info = prepare_records(read_coding_index(source))
         split = stratified_split(data["code"].tolist(), seed=args.seed)
         test = data["text"][split.part == "test"].tolist()
         for model in ("baseline", "torch"):
             kw = (
                 {"epochs": args.baseline_epochs}
                 if model == "baseline"
-                else {"epochs": args.torch_epochs, "num_threads": args.threads}
+                else {"epochs": args.torch_epochs, "n_threads": args.threads}
             )
             t0 = time.perf_counter()
             report = run_autocode(

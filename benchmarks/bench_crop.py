@@ -29,12 +29,11 @@ import sklearn
 import torch
 from _timing import best_of, machine_info, write_results  # noqa: E402
 
-from statmethods import data
+from statmethods import inputs
 from statmethods.classify import (  # noqa: E402
     ForestClassifier,
     TempCNNClassifier,
     cross_validate,
-    read_labelled_series,
     series_groups,
     stratified_group_folds,
 )
@@ -62,7 +61,7 @@ def main() -> None:
     ap.add_argument("--output-dir", default="benchmarks/out")
     args = ap.parse_args()
 
-    ds = read_labelled_series(data.path("ucr-crop/Crop_TRAIN.tsv"), length=46)
+    ds = inputs.read_labelled_series("ucr-crop/Crop_TRAIN.tsv", "series_file", length=46, log=False)
     groups = series_groups(ds.X)
     folds = stratified_group_folds(ds.y, args.n_folds, groups=groups, seed=args.seed)[: args.folds]
     makers = {

@@ -1,96 +1,292 @@
-"""Benchmark: Degree of Urbanisation grid classification at national and continental size.
+"""Benchmark: the Degree of Urbanisation from Belgium to the globe, time and peak memory.
 
-Synthetic population grids (the point here is run time, not the answer): a lognormal background
-with Gaussian "cities" of random size, drawn with a fixed seed.
+Every grid is a tiling of the real GHSL Belgium grids (catalogue ``ghsl-belgium``, 219 x 303
+cells of 1 km): numpy tilings for the in-memory :func:`classify_grid`, and GDAL VRT mosaics of
+the three GeoTIFFs for the out-of-core command ``statmethods degurba`` (the global case is
+18,000 x 36,082 cells, the size of the GHSL 1 km world grid, 649 million cells). Each case runs in
+its own process, which reports its wall time, CPU time and peak resident memory (``ru_maxrss``);
+the 1-minute load average of this shared machine is recorded before and after each case.
 
-* Korea-size: about 100,000 land cells at 1 km (the Korean territory is about 100,000 km²);
-* Europe-size: about 10,000,000 cells at 1 km.
+The peer is the R package flexurba 0.2.2. When ``Rscript`` and flexurba are installed it is timed
+on Belgium in the same way; otherwise its times are read from
+``benchmarks/results/peers/flexurba_recorded.json``, which says how they were measured.
 
-Also the real GHSL Belgium grid (catalogue ``ghsl-belgium``, 219 x 303 cells).
+Writes ``benchmarks/results/degurba.json`` and the log-log figure
+``benchmarks/results/degurba_scaling.png`` (time and memory against cells, beside flexurba's
+reported global run), drawn by :func:`plot_scaling`.
 
-Reports the wall time of :func:`statmethods.indicators.degurba.classify_grid` (levels 1 and 2
-together) under both rule sets (``manual-2021``, ``ghsl-2024``) and, as a floor, the time of the
-bare connected-component labelling it rests on (``scipy.ndimage.label`` with 4- and
-8-connectivity plus the cluster sums), and the ratio. The natural peer, the R package flexurba,
-needs R, which this machine does not have; the issue's earlier figure (20-60 times faster than
-flexurba 0.2.2 on Belgium) could not be re-measured here, so the peer recorded is the labelling
-floor. Writes ``benchmarks/results/degurba.json``.
-
-Run: ``nice .venv/bin/python benchmarks/bench_degurba.py [--sizes belgium korea europe] [--repeat 3]``.
+Run: ``nice python benchmarks/bench_degurba.py --memory 1e6 3e6 1e7 3e7 --tiled 1e7 1e8 global``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 
-from statmethods.indicators.degurba import classify_grid
-
-SIZES = {"belgium": None, "korea": (320, 320), "europe": (3000, 3400)}
-from _timing import best_of, write_results  # noqa: E402
-
-
-def synthetic_population(shape: tuple[int, int], seed: int = 20200301) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    h, w = shape
-    pop = rng.lognormal(mean=2.5, sigma=1.5, size=shape)  # rural background, about 30 per km²
-    n_cities = max(5, h * w // 4000)
-    ys = rng.integers(0, h, n_cities)
-    xs = rng.integers(0, w, n_cities)
-    peak = rng.lognormal(mean=7.5, sigma=0.8, size=n_cities)  # about 2,000 per km² at the centre
-    radius = rng.uniform(1.5, 8.0, size=n_cities)
-    for y, x, p, r in zip(ys, xs, peak, radius, strict=True):
-        k = int(3 * r)
-        y0, y1, x0, x1 = max(0, y - k), min(h, y + k + 1), max(0, x - k), min(w, x + k + 1)
-        yy, xx = np.mgrid[y0:y1, x0:x1]
-        pop[y0:y1, x0:x1] += p * np.exp(-((yy - y) ** 2 + (xx - x) ** 2) / (2 * r * r))
-    return pop
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+GLOBAL_SHAPE = (18_000, 36_082)  # the GHSL 1 km world grid (Mollweide)
+NAMES = ("POP", "BUILT_S", "LAND")
 
 
-def labelling_floor(pop: np.ndarray) -> None:
-    """The connected-component work alone: the unavoidable core of the method."""
-    for thr, conn in ((1500, 1), (300, 2)):
-        lab, n = ndimage.label(pop >= thr, structure=ndimage.generate_binary_structure(2, conn))
-        np.bincount(lab.ravel(), weights=pop.ravel(), minlength=n + 1)
+def belgium_dir() -> Path:
+    from statmethods import data
+
+    return Path(data.path("ghsl-belgium/POP.tif")).parent
+
+
+def tiling_shape(cells: float, base: tuple[int, int]) -> tuple[int, int]:
+    """Repeats (down, across) of ``base`` giving about ``cells`` cells in a near-square grid."""
+    n = cells / (base[0] * base[1])
+    across = max(1, int(np.ceil(np.sqrt(n))))
+    return max(1, int(round(n / across))), across
+
+
+def write_vrt(src: Path, out: Path, shape: tuple[int, int]) -> None:
+    """A VRT of ``shape`` cells that repeats ``src`` from the top-left corner (the real GHSL values)."""
+    import rasterio
+
+    with rasterio.open(src) as s:
+        h, w, dtype, nodata = s.height, s.width, s.dtypes[0], s.nodata
+        t, crs = s.transform, s.crs.to_wkt()
+    gdal_type = {"float64": "Float64", "float32": "Float32", "uint32": "UInt32"}[dtype]
+    lines = [
+        f'<VRTDataset rasterXSize="{shape[1]}" rasterYSize="{shape[0]}">',
+        f"<SRS>{crs.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</SRS>",
+        f"<GeoTransform>{t.c}, {t.a}, 0, {t.f}, 0, {t.e}</GeoTransform>",
+        f'<VRTRasterBand dataType="{gdal_type}" band="1">',
+        f"<NoDataValue>{'nan' if nodata is None or np.isnan(nodata) else repr(float(nodata))}</NoDataValue>",
+    ]
+    for r in range(0, shape[0], h):
+        for c in range(0, shape[1], w):
+            lines.append(
+                f'<SimpleSource><SourceFilename relativeToVRT="0">{src}</SourceFilename>'
+                f'<SourceBand>1</SourceBand><SrcRect xOff="0" yOff="0" xSize="{w}" ySize="{h}"/>'
+                f'<DstRect xOff="{c}" yOff="{r}" xSize="{w}" ySize="{h}"/></SimpleSource>'
+            )
+    lines += ["</VRTRasterBand>", "</VRTDataset>"]
+    out.write_text("\n".join(lines))
+
+
+def one_memory(cells: float, rule_set: str) -> dict:
+    """In-memory classify_grid on a numpy tiling of Belgium (inputs read before the clock starts)."""
+    import rioxarray
+
+    from statmethods.indicators.degurba import classify_grid
+
+    d = belgium_dir()
+    base = [rioxarray.open_rasterio(d / f"{n}.tif", masked=True).squeeze(drop=True).values for n in NAMES]
+    reps = tiling_shape(cells, base[0].shape)
+    pop, built, land = (np.tile(a, reps) for a in base)
+    t0, c0 = time.perf_counter(), time.process_time()
+    r = classify_grid(pop, land, built, rule_set=rule_set)
+    return {
+        "cells": int(pop.size),
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": time.process_time() - c0,
+        "urban_centres": r.n_urban_centres,
+    }
+
+
+def one_tiled(cells: float | str, rule_set: str, tile: int, work: Path) -> dict:
+    """The command ``statmethods degurba`` on VRT tilings of the three Belgium GeoTIFFs."""
+    from click.testing import CliRunner
+
+    from statmethods.indicators.degurba.command import degurba_command
+
+    d = belgium_dir()
+    with __import__("rasterio").open(d / "POP.tif") as s:
+        base = (s.height, s.width)
+    if cells == "global":
+        shape = GLOBAL_SHAPE
+    else:
+        reps = tiling_shape(float(cells), base)
+        shape = (reps[0] * base[0], reps[1] * base[1])
+    paths = []
+    for n in NAMES:
+        p = work / f"{n}.vrt"
+        write_vrt(d / f"{n}.tif", p, shape)
+        paths.append(str(p))
+    out = work / "grid.tif"
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = CliRunner().invoke(
+        degurba_command,
+        [
+            *paths,
+            "--rule-set",
+            rule_set,
+            "--out",
+            str(out),
+            "--tile-size",
+            str(tile),
+            "--memory-limit",
+            "8GB",
+        ],
+    )
+    if res.exit_code:
+        raise RuntimeError(res.output)
+    line = res.output.strip().splitlines()
+    return {
+        "cells": shape[0] * shape[1],
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": time.process_time() - c0,
+        "summary": next(x for x in line if "cells in" in x),
+        "output_bytes": out.stat().st_size,
+    }
+
+
+def run_case(args: list[str]) -> dict:
+    """Run one case in a fresh process; its peak memory is that process's ru_maxrss."""
+    load0 = os.getloadavg()[0]
+    p = subprocess.run(
+        [sys.executable, __file__, "--one", *args], capture_output=True, text=True, check=False
+    )
+    if p.returncode:
+        raise RuntimeError(f"case {args} failed:\n{p.stderr[-3000:]}")
+    row = json.loads(p.stdout.strip().splitlines()[-1])
+    row.update(load_average_before=round(load0, 2), load_average_after=round(os.getloadavg()[0], 2))
+    return row
+
+
+def flexurba_rows() -> list[dict]:
+    """flexurba timed here when R and the package exist, else its recorded times (with their provenance)."""
+    if shutil.which("Rscript"):
+        d = belgium_dir()
+        code = (
+            f'suppressMessages(library(flexurba)); data <- DoU_preprocess_grid("{d}"); '
+            't <- system.time(DoU_classify_grid(data, level1 = FALSE)); cat(t[["elapsed"]])'
+        )
+        p = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=False)
+        if p.returncode == 0:
+            return [
+                {
+                    "method": "flexurba 0.2.2 (timed here)",
+                    "cells": 66_357,
+                    "seconds": float(p.stdout.split()[-1]),
+                    "source": "Rscript on this machine",
+                }
+            ]
+    recorded = json.loads((RESULTS / "peers" / "flexurba_recorded.json").read_text(encoding="utf-8"))
+    return [{**r, "method": "flexurba (recorded)", "source": recorded["source"]} for r in recorded["runs"]]
+
+
+def slope(rows: list[dict], key: str) -> float:
+    """Least-squares slope of log(key) against log(cells)."""
+    x = np.log([r["cells"] for r in rows])
+    y = np.log([r[key] for r in rows])
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def plot_scaling(
+    results: Path = RESULTS / "degurba.json", out: Path = RESULTS / "degurba_scaling.png"
+) -> Path:
+    """Log-log time and peak memory against cells: in memory, out of core, and flexurba's global run."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    r = json.loads(results.read_text(encoding="utf-8"))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for kind, marker in (("classify_grid (in memory)", "o"), ("statmethods degurba (tiled)", "s")):
+        for rule_set in ("ghsl-2024", "manual-2021"):
+            rows = sorted(
+                (x for x in r["results"] if x["method"] == kind and x["rule_set"] == rule_set),
+                key=lambda x: x["cells"],
+            )
+            if rows:
+                lab = f"{kind}, {rule_set}"
+                axes[0].plot(
+                    [x["cells"] for x in rows], [x["seconds"] for x in rows], marker=marker, label=lab
+                )
+                axes[1].plot(
+                    [x["cells"] for x in rows], [x["peak_gb"] for x in rows], marker=marker, label=lab
+                )
+    for x in r.get("flexurba", []):
+        if "peak_gb" in x:
+            axes[0].scatter(x["cells"], x["seconds"], marker="*", s=150, color="k", label=x["method"])
+            axes[1].scatter(x["cells"], x["peak_gb"], marker="*", s=150, color="k", label=x["method"])
+    for ax, what in zip(axes, ("wall time (s)", "peak memory (GB)"), strict=True):
+        ax.set(xscale="log", yscale="log", xlabel="grid cells (1 km)", ylabel=what)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].legend(fontsize=7)
+    fig.suptitle(
+        f"Degree of Urbanisation: time and memory against grid size ({r['machine']['cpu_count']} "
+        f"cores, load {r['machine']['load_average_1min']})"
+    )
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", nargs="+", default=["belgium", "korea"], choices=list(SIZES))
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--memory", nargs="*", type=float, default=[1e6, 3e6, 1e7])
+    ap.add_argument("--tiled", nargs="*", default=["1e7"], help="cells, or 'global' (649M cells)")
+    ap.add_argument("--rule-sets", nargs="+", default=["ghsl-2024", "manual-2021"])
+    ap.add_argument("--tiled-rule-sets", nargs="+", default=["ghsl-2024"])
+    ap.add_argument("--tile-size", type=int, default=1024)
+    ap.add_argument("--repeat", type=int, default=1, help="alternate the rule sets this many times")
+    ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"{'grid':<8} {'rule set':<12} {'cells':>12} {'centres':>8} {'classify_grid s':>16} "
-          f"{'label floor s':>14} {'ratio':>7}")
-    rows = []
-    for name in args.sizes:
-        if name == "belgium":
-            import rioxarray
-
-            from statmethods import data
-
-            def load(n):
-                path = data.path(f"ghsl-belgium/{n}.tif")
-                return rioxarray.open_rasterio(path, masked=True).squeeze(drop=True)
-
-            grids = (load("POP"), load("LAND"), load("BUILT_S"))
-            pop = np.nan_to_num(grids[0].values)
+    if args.one:
+        kind, cells, rule_set = args.one[:3]
+        if kind == "memory":
+            row = one_memory(float(cells), rule_set)
         else:
-            pop = synthetic_population(SIZES[name])
-            grids = (pop,)
-        t_floor, _ = best_of(lambda pop=pop: labelling_floor(pop), args.repeat)
-        for rule_set in ("manual-2021", "ghsl-2024"):
-            kw = {"rule_set": rule_set} if name == "belgium" else {"rule_set": rule_set, "require_1km": False}
-            res = classify_grid(*grids, **kw)  # warm-up and a sanity check
-            t_pkg, _ = best_of(lambda g=grids, k=kw: classify_grid(*g, **k), args.repeat)
-            print(f"{name:<8} {rule_set:<12} {pop.size:>12,} {res.n_urban_centres:>8} {t_pkg:>16.3f} "
-                  f"{t_floor:>14.3f} {t_pkg / t_floor:>7.1f}")
-            rows.append({"case": f"{name} ({pop.size:,} cells)", "method": f"classify_grid, {rule_set}",
-                         "peer": "scipy.ndimage.label floor (flexurba needs R: not run)",
-                         "seconds": round(t_pkg, 4), "peer_seconds": round(t_floor, 4),
-                         "ratio": round(t_pkg / t_floor, 2), "urban_centres": res.n_urban_centres})
-    print(write_results("degurba", rows, repeats=args.repeat))
+            with tempfile.TemporaryDirectory(prefix="bench-degurba-") as work:
+                row = one_tiled(cells, rule_set, int(args.one[3]), Path(work))
+        row["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+        print(json.dumps(row))
+        return
+    sys.path.insert(0, str(HERE))
+    from _timing import write_results
+
+    rows = []
+    for _ in range(args.repeat):
+        for rule_set in args.rule_sets:
+            for cells in args.memory:
+                row = run_case(["memory", repr(cells), rule_set])
+                rows.append({"method": "classify_grid (in memory)", "rule_set": rule_set, **row})
+                print(rows[-1], flush=True)
+            for cells in args.tiled if rule_set in args.tiled_rule_sets else []:
+                row = run_case(["tiled", cells, rule_set, str(args.tile_size)])
+                rows.append(
+                    {
+                        "method": "statmethods degurba (tiled)",
+                        "rule_set": rule_set,
+                        "tile_size": args.tile_size,
+                        **row,
+                    }
+                )
+                print(rows[-1], flush=True)
+    flex = flexurba_rows()
+    for r in rows:
+        r.update(case=f"{r['cells']:,} cells", peer="flexurba", peer_seconds=None, ratio=None)
+        same = [f for f in flex if f["cells"] == r["cells"]]
+        if same:
+            r.update(peer_seconds=same[0]["seconds"], ratio=round(r["seconds"] / same[0]["seconds"], 4))
+    slopes = {}
+    for rule_set in args.rule_sets:
+        mem = [r for r in rows if r["method"].startswith("classify_grid") and r["rule_set"] == rule_set]
+        if len({r["cells"] for r in mem}) > 1:
+            slopes[rule_set] = {
+                "wall": round(slope(mem, "seconds"), 3),
+                "cpu": round(slope(mem, "cpu_seconds"), 3),
+                "cells": [min(r["cells"] for r in mem), max(r["cells"] for r in mem)],
+            }
+    print(write_results("degurba", rows, repeats=args.repeat, flexurba=flex, in_memory_slopes=slopes))
+    print(plot_scaling())
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import pandas as pd
 from _timing import best_of, write_results  # noqa: E402
 
 from statmethods import inputs
-from statmethods.linkage import block_pairs, clean_strings, levenshtein, splink_comparisons, splink_link
+from statmethods.linkage import Linker, block_pairs, clean_strings, levenshtein
 
 COMPARISONS = {"given_name": "levenshtein", "surname": "levenshtein", "date_of_birth": "levenshtein",
                "soc_sec_id": "levenshtein", "street_number": "exact", "postcode": "levenshtein",
@@ -68,13 +68,11 @@ def main() -> None:
     cols = [*COMPARISONS]
     a = clean_strings(inputs.read_table("febrl/dataset4a.csv", "a"), cols)
     b = clean_strings(inputs.read_table("febrl/dataset4b.csv", "b"), cols)
-    spec = dict(id_column="rec_id", comparisons=splink_comparisons(COMPARISONS), blocking_rules=BLOCKING,
-                deterministic_rules=[BLOCKING[0]], recall=0.8)
-    model = splink_link([a, b], em_blocking_rules=EM, backend="duckdb", seed=1, **spec).model
+    trained = Linker([a, b], COMPARISONS, id_column="rec_id", blocking_rules=BLOCKING)
+    model = trained.train(EM, deterministic_rules=[BLOCKING[0]], recall=0.8, seed=1).model()
 
-    def run(backend, spark=None):
-        return lambda: splink_link([a, b], em_blocking_rules=[], backend=backend, fixed_u=model,
-                                   fixed_m=model, spark=spark, **spec).predictions
+    def run(backend, spark=None):  # apply the trained model: block, compare and score
+        return lambda: Linker([a, b], model, backend=backend, spark=spark).predict().predictions
 
     t_duck, duck = best_of(run("duckdb"), args.repeat)
     t_pd, loop = best_of(lambda: pandas_loop(a, b, model), args.repeat)

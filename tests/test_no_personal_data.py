@@ -1,4 +1,10 @@
-"""No committed notebook output shows a name, date of birth or address from the linkage datasets."""
+"""No committed notebook output shows a name, date of birth, address, id number or key.
+
+Besides the names and dates of the linkage datasets, the scan looks for the Hangul names that the
+pseudonymisation chapter makes up (its default seed), resident-registration-like numbers
+(``YYMMDD-SNNNNNN``), the demonstration keys and 64-hex-digit strings (a key or a hash of
+identifiers).
+"""
 
 from __future__ import annotations
 
@@ -45,6 +51,23 @@ def identifiers() -> tuple[set[tuple[str, str]], set[str]]:
     return names, values
 
 
+RRN = re.compile(r"(?<!\d)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-?[1-4]\d{6}(?!\d)")
+HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+DEMO_KEYS = ("demonstration key - not secret",)
+
+
+@pytest.fixture(scope="module")
+def hangul_names() -> set[str]:
+    """The full names the pseudonymisation chapter makes up on its defaults (seed 42, 5,000 people)."""
+    import numpy as np
+
+    from statmethods.privacy.pseudonymise import hangul_names as made_up
+
+    names = made_up(5000, np.random.default_rng(42))
+    full = names["surname"] + names["given_name"]
+    return set(full) | set(names["surname"] + " " + names["given_name"])
+
+
 def _outputs(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
     parts = []
@@ -60,6 +83,22 @@ def _outputs(path: Path) -> str:
 def _normalise(text: str) -> str:
     text = re.sub(r"<[^>]+>", " ", text)   # HTML tables: cells side by side
     return " ".join(text.lower().split())
+
+
+def _korean_hits(text: str, hangul: set[str]) -> list[str]:
+    found = [n for n in hangul if n in text]
+    found += RRN.findall(text) + HEX64.findall(text)
+    found += [k for k in DEMO_KEYS if k in text]
+    return found
+
+
+def test_the_scan_finds_a_planted_hangul_name_resident_number_and_key(hangul_names):
+    name = sorted(hangul_names)[0]
+    planted_texts = (f"<td>{name}</td>", "번호 700101-2123455", "a" * 64,
+                     "DEMONSTRATION KEY - NOT SECRET - x")
+    for planted in planted_texts:
+        assert _korean_hits(_normalise(planted), hangul_names), planted
+    assert not _korean_hits(_normalise("audit 3f2a9c0d1e2b4a5c, 5,156 people, 2029-12-06"), hangul_names)
 
 
 def test_the_scan_finds_a_planted_name(identifiers):
@@ -82,3 +121,9 @@ def test_notebook_outputs_hold_no_personal_data(notebook, identifiers):
     assert not leaked, f"{notebook.name}: dates of birth in outputs: {leaked[:10]}"
     addr = [v for v in values if not v[0].isdigit() and v in text]
     assert not addr, f"{notebook.name}: addresses or full names in outputs: {addr[:5]}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_outputs_hold_no_hangul_name_resident_number_or_key(notebook, hangul_names):
+    hits = _korean_hits(_outputs(notebook), hangul_names)
+    assert not hits, f"{notebook.name}: Hangul names, resident numbers or keys in outputs: {hits[:5]}"

@@ -1,4 +1,4 @@
-"""Command-line interface: ``statmethods list | run | publish | data ...``."""
+"""Command-line interface: ``statmethods list | run | publish | data ... | degurba``."""
 
 from __future__ import annotations
 
@@ -99,6 +99,9 @@ def run(chapter: str, param: tuple[tuple[str, str], ...], params_file: Path | No
     click.echo(f"ran {ch.id} in {time.monotonic() - t0:.0f} s -> {rec.output_dir}")
     for f in ["run.json", rec.notebook.name, *rec.record["result_files"]]:
         click.echo(f"  {f}")
+    if rec.record.get("kept_back"):
+        click.echo(f"kept back, not written over your files or through links: "
+                   f"{', '.join(rec.record['kept_back'])} (in {rec.record.get('kept_back_in')})", err=True)
 
 
 @app.command("publish")
@@ -173,6 +176,14 @@ def data_docs(output: Path | None) -> None:
     else:
         click.echo(text, nl=False)
 
+
+def _add_degurba() -> None:
+    from .indicators.degurba.command import degurba_command
+
+    app.add_command(degurba_command, "degurba")
+
+
+_add_degurba()
 
 if __name__ == "__main__":
     app()

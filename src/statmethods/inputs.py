@@ -29,9 +29,12 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .validation import InputFileError
+
+if TYPE_CHECKING:
+    from .classify.series import LabelledSeries
 
 ENV_INVOCATION_DIR = "STATMETHODS_INVOCATION_DIR"
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".rda", ".rdata")
@@ -197,7 +200,7 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
                codes: Iterable[str] = (), numeric: Iterable[str] = (),
                nonnegative: Iterable[str] = (), encoding: str = "auto",
                encoding_parameter: str = "encoding", object_name: str | None = None,
-               min_rows: int = 1) -> Any:
+               min_rows: int = 1, key: Iterable[str] = ()) -> Any:
     """Read a table (CSV, Parquet, or a catalogued R data file) and check it.
 
     Parameters
@@ -218,6 +221,9 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
         For an R data file with several objects, the one to read (default: the first).
     min_rows
         Fewest rows accepted.
+    key
+        Columns that identify a row (an area or stratum code). Read as text; a code given twice
+        with different values in the other columns is refused (exact repeats are allowed).
 
     Returns
     -------
@@ -240,7 +246,8 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
 
     import pandas as pd
 
-    required, codes = list(required), list(codes)
+    key = list(key)
+    required, codes = list(required), list(dict.fromkeys([*codes, *key]))
     numeric, nonnegative = list(numeric), list(nonnegative)
     path = resolve(value, parameter, suffixes=TABLE_SUFFIXES)
     suffix = path.suffix.lower()
@@ -271,14 +278,15 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
                    "give a CSV (comma-separated, header on the first line) or Parquet file") from exc
     df.columns = [str(c).strip() for c in df.columns]
     check_columns(df, path, parameter, required=required, numeric=numeric,
-                  nonnegative=nonnegative, min_rows=min_rows)
+                  nonnegative=nonnegative, min_rows=min_rows, key=key)
     return df
 
 
 def check_columns(df: Any, where: Any, parameter: str, *, required: Iterable[str] = (),
                   numeric: Iterable[str] = (), nonnegative: Iterable[str] = (),
-                  min_rows: int = 1) -> None:
-    """Check a DataFrame's columns: present, numeric, non-negative; enough rows.
+                  min_rows: int = 1, key: Iterable[str] = ()) -> None:
+    """Check a DataFrame's columns: present, numeric and finite, non-negative; enough rows;
+    no code of the ``key`` columns twice with different values.
 
     Examples
     --------
@@ -311,11 +319,32 @@ def check_columns(df: Any, where: Any, parameter: str, *, required: Iterable[str
             raise _err(parameter, where,
                        f"column {c!r} must be numeric, but line {row + 2} holds {df[c].iloc[row]!r}",
                        "remove text and thousands separators from that column")
+        if np.isinf(col.to_numpy(float)).any():
+            row = int(np.flatnonzero(np.isinf(col.to_numpy(float)))[0])
+            raise _err(parameter, where, f"column {c!r} holds an infinite value (line {row + 2}: "
+                       f"{str(df[c].iloc[row])!r})",
+                       "replace it with a finite number, or leave the cell empty")
         if c in nonnegative and (col < 0).any():
             row = int(np.flatnonzero((col < 0).to_numpy())[0])
             raise _err(parameter, where,
                        f"column {c!r} has {int((col < 0).sum())} negative value(s) (first on line {row + 2})",
                        "counts, areas and variances cannot be negative; correct the file")
+    _check_key(df, where, parameter, [c for c in key if c in df.columns])
+
+
+def _check_key(df: Any, where: Any, parameter: str, key: list[str]) -> None:
+    """Refuse a code given twice with different values (exact repeats are allowed)."""
+    if not key:
+        return
+    distinct = df.drop_duplicates()
+    twice = distinct[distinct.duplicated(key, keep=False)]
+    if len(twice):
+        code = twice.iloc[0][key].tolist()
+        lines = [int(i) + 2 for i in df.index[(df[key] == twice.iloc[0][key]).all(axis=1)]][:5]
+        raise _err(parameter, where,
+                   f"the code {', '.join(map(str, code))} (column {', '.join(map(repr, key))}) is given "
+                   f"{len(lines)} times with different values (lines {', '.join(map(str, lines))})",
+                   "keep one row per code, or add the column that tells the rows apart")
 
 
 # ----------------------------------------------------------------------------- rasters
@@ -338,6 +367,7 @@ def check_raster(value: str | os.PathLike, parameter: str, *, crs: str | None = 
         with rasterio.open(path) as src:
             info = {"path": path, "crs": src.crs, "transform": tuple(src.transform)[:6],
                     "shape": (src.height, src.width), "count": src.count, "nodata": src.nodata}
+            _read_first_and_last_block(src, parameter, path)
     except rasterio.errors.RasterioError as exc:
         raise _err(parameter, path, f"cannot be opened as a GeoTIFF ({exc})",
                    "give a GeoTIFF file") from exc
@@ -354,6 +384,20 @@ def check_raster(value: str | os.PathLike, parameter: str, *, crs: str | None = 
         raise _err(parameter, path, f"has {info['count']} band(s), {bands} expected",
                    f"give a single file with {bands} band(s)")
     return info
+
+
+def _read_first_and_last_block(src: Any, parameter: str, path: Path) -> None:
+    """A truncated GeoTIFF opens (its header is whole) but its last blocks are gone: read them."""
+    import rasterio
+
+    windows = [w for _, w in src.block_windows(1)]
+    for w in {0: windows[0], 1: windows[-1]}.values() if windows else ():
+        try:
+            src.read(window=w)
+        except rasterio.errors.RasterioError as exc:
+            raise _err(parameter, path, "is truncated or damaged: the pixels of its block at rows "
+                       f"{w.row_off}-{w.row_off + w.height} cannot be read",
+                       "copy or download it again; `gdalinfo -checksum` shows whether it is whole") from exc
 
 
 def check_same_grid(rasters: Mapping[str, str | os.PathLike], *, log: bool = True) -> dict[str, Any]:
@@ -445,3 +489,28 @@ def read_vector(value: str | os.PathLike, parameter: str, *, required: Iterable[
     if to_crs is not None:
         gdf = gdf.to_crs(to_crs)
     return gdf
+
+
+# ----------------------------------------------------------------------------- labelled series
+def read_labelled_series(value: str | os.PathLike, parameter: str, *, length: int | None = None,
+                         classes: Sequence | None = None, sep: str | None = None,
+                         encoding: str = "auto", log: bool = True) -> LabelledSeries:
+    """Read labelled series in the UCR archive layout (no header, the label first, one column per date).
+
+    ``.tsv`` files are tab-separated, others comma-separated unless ``sep`` is given; the text
+    encoding is ``"auto"`` (UTF-8, else cp949) or one of :data:`ENCODINGS`. Parsing and the
+    checks of the series are :func:`statmethods.classify.series.parse_labelled_series`.
+
+    Examples
+    --------
+    >>> ds = read_labelled_series("ucr-crop/Crop_TRAIN.tsv", "series_file", length=46)  # doctest: +SKIP
+    >>> ds.n_series, len(ds.classes)  # doctest: +SKIP
+    (7200, 24)
+    """
+    from .classify.series import parse_labelled_series
+
+    path = resolve(value, parameter, suffixes=(".tsv", ".csv", ".txt"), log=log)
+    if sep is None:
+        sep = "\t" if path.suffix.lower() == ".tsv" else ","
+    text = decode(path.read_bytes(), path, parameter, encoding)
+    return parse_labelled_series(text, sep=sep, length=length, classes=classes, source=path.name)

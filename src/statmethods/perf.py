@@ -25,6 +25,8 @@ Examples
 # Performance
 >>> "| 4 Mpx | ndvi | numpy | 0.2 | 0.1 | 2.00 |" in page
 True
+>>> "## Chapters" in page and "## Method comparisons" in page
+True
 """
 
 from __future__ import annotations
@@ -39,6 +41,20 @@ from typing import Any
 
 __all__ = ["BenchmarkResults", "load_results", "performance_markdown"]
 
+CHAPTERS_FILE = "chapters.json"  # written by statmethods.chapter_timing (make book), not a benchmark
+# benchmark -> the chapter whose method it measures (a result file's own "chapter" key wins)
+BENCHMARK_CHAPTERS: dict[str, str] = {
+    "area": "area-landcover-map",
+    "autocode": "autocode-industry-occupation",
+    "crop": "autocode-crop-types",
+    "degurba": "satellite-urbanisation",
+    "linkage": "privacy-record-linkage",
+    "ndvi": "satellite-indices",
+    "population": "satellite-population-imagery",
+    "poverty": "satellite-poverty-mapping",
+    "zonal": "satellite-land-consumption",
+}
+MAX_EXTRA_COLUMNS = 4  # measures beyond the timing columns go in tables of at most this many
 REQUIRED_ROW_KEYS: tuple[str, ...] = ("case", "method", "peer", "seconds", "peer_seconds", "ratio")
 _MACHINE_KEYS: tuple[tuple[str, str], ...] = (
     ("platform", "platform"),
@@ -120,7 +136,7 @@ def load_results(results_dir: str | Path) -> list[BenchmarkResults]:
     folder = Path(results_dir)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder of benchmark results (benchmarks/results).")
-    found = [BenchmarkResults(p) for p in sorted(folder.glob("*.json"))]
+    found = [BenchmarkResults(p) for p in sorted(folder.glob("*.json")) if p.name != CHAPTERS_FILE]
     return sorted(found, key=lambda b: (b.name, b.path.name))
 
 
@@ -159,20 +175,85 @@ def _ratio_range(b: BenchmarkResults) -> str:
     return _ratio(lo) if lo == hi else f"{_ratio(lo)} to {_ratio(hi)}"
 
 
-def performance_markdown(results_dir: str | Path) -> str:
+def _chapter_doc(chapter: str, root: Path) -> str:
+    """A ``{doc}`` link to a chapter when its notebook is found, else its id in code."""
+    found = sorted(root.glob(f"notebooks/*/{chapter}.ipynb"))
+    return f"{{doc}}`/{found[0].with_suffix('').relative_to(root).as_posix()}`" if found else f"`{chapter}`"
+
+
+def chapters_table(results_dir: str | Path, root: str | Path = ".") -> list[str]:
+    """The appendix's first table: each chapter's run time and peak memory (``chapters.json``)."""
+    from .chapter_timing import format_memory, format_seconds
+
+    path = Path(results_dir) / CHAPTERS_FILE
+    if not path.is_file():
+        return ["No chapter run times have been recorded yet (`make book` records them).", ""]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entries: dict[str, dict[str, Any]] = data.get("chapters") or {}
+    rows, machines = [], {}
+    for chapter, e in sorted(entries.items()):
+        m = e.get("machine") or {}
+        key = (m.get("cpu_count"), m.get("memory_gb"), m.get("processor"))
+        machines.setdefault(key, len(machines) + 1)
+        rows.append([_chapter_doc(chapter, Path(root)), format_seconds(float(e["seconds"])),
+                     format_memory(e.get("peak_memory_mb")), _cell(e.get("date")),
+                     f"{_cell(e.get('measured_by'))} (machine {machines[key]})"])
+    out = _table(["chapter", "run time", "peak memory", "date", "measured by"], rows)
+    out += ["", "A dash: not measured yet (`make book` measures every chapter it runs; "
+            "`python -m statmethods.chapter_timing ID --run-into DIR` measures one without republishing "
+            "it). Notes on each value are in `benchmarks/results/chapters.json`.", "",
+            "Machines: " + "; ".join(
+        f"{n}: {cpus} CPU cores, {mem if mem is not None else '?'} GB memory, {proc}"
+        for (cpus, mem, proc), n in machines.items()) + ".", ""]
+    return out
+
+
+def _figures(b: BenchmarkResults) -> list[str]:
+    """A benchmark's own plots: ``"figures": [{"file": "<name>.png", "caption": "..."}]`` in its
+    JSON, the image beside it in ``benchmarks/results`` (for example time and memory against
+    the number of cells)."""
+    out: list[str] = []
+    for fig in b.payload.get("figures") or []:
+        file = Path(str(fig["file"])).name
+        if not (b.path.parent / file).is_file():
+            raise ValueError(f"{b.path}: figure {file} is not in {b.path.parent}; write it beside the JSON.")
+        out += [f"```{{figure}} ../benchmarks/results/{file}", f":alt: {_cell(fig.get('caption', file))}",
+                ":width: 90%", "", _cell(fig.get("caption", "")), "```", ""]
+    return out
+
+
+def _comparison_tables(b: BenchmarkResults) -> list[str]:
+    """The timing table (six columns) and the other measures in tables of a few columns each."""
+    out = _table(["case", "method", "peer", "seconds", "peer seconds", "ratio"], (
+        [_cell(r["case"]), _cell(r["method"]), _cell(r["peer"]), _cell(r["seconds"]),
+         _cell(r["peer_seconds"]), _ratio(r["ratio"])] for r in b.rows))
+    out.append("")
+    extras = b.extra_keys
+    for i in range(0, len(extras), MAX_EXTRA_COLUMNS):
+        chunk = extras[i:i + MAX_EXTRA_COLUMNS]
+        out += _table(["case"] + [k.replace("_", " ") for k in chunk],
+                      ([_cell(r["case"])] + [_cell(r.get(k)) for k in chunk] for r in b.rows))
+        out.append("")
+    return out
+
+
+def performance_markdown(results_dir: str | Path, root: str | Path = ".") -> str:
     """The MyST page of the book's performance appendix, from the benchmarks' JSON files.
 
     Parameters
     ----------
     results_dir
-        The folder of ``<name>.json`` files (``benchmarks/results``).
+        The folder of ``<name>.json`` files (``benchmarks/results``), with ``chapters.json``.
+    root
+        The repository root, where ``notebooks/*/<chapter>.ipynb`` are looked up for links.
 
     Returns
     -------
     str
-        The page: an overview table, then per benchmark its date, machine, parameters and one
-        row per comparison (case, method, peer, seconds, peer seconds, ratio, other measures).
-        The same files always give the same text.
+        The page: the chapters' run times and peak memory; an overview of the comparisons by
+        chapter; then per chapter its benchmark's date, machine, parameters, a timing table
+        (case, method, peer, seconds, peer seconds, ratio) and the other measures in tables of
+        at most ``MAX_EXTRA_COLUMNS`` columns. The same files always give the same text.
 
     Raises
     ------
@@ -186,26 +267,36 @@ def performance_markdown(results_dir: str | Path) -> str:
         "<!-- Generated by statmethods.perf from benchmarks/results/*.json; do not edit by hand. -->",
         "<!-- Regenerate: python -m statmethods.perf --output book/performance.md -->",
         "",
-        "What each method costs, measured by the scripts in `benchmarks/`. Each script runs the "
-        "handbook's implementation and a peer (the library or plain code a statistician would "
-        "otherwise use) side by side, in one run on one machine, and this page is generated from "
-        "the JSON results they write. The **ratio** is the method's seconds over the peer's: below 1 "
-        "the method is faster, above 1 it is slower. Seconds are the best of repeated runs; they "
-        "depend on the machine and its load (both given), the ratios much less. The benchmarks are "
-        "not run in CI; rerun one with `python benchmarks/bench_<name>.py`.",
+        "What each chapter and each method costs. The first table is the time and the peak memory "
+        "of each chapter run on its defaults, as `make book` republishes it. The comparisons after "
+        "it are measured by the scripts in `benchmarks/`: each runs the handbook's implementation "
+        "and a peer (the library or plain code a statistician would otherwise use) side by side, in "
+        "one run on one machine. The **ratio** is the method's seconds over the peer's: below 1 the "
+        "method is faster, above 1 it is slower. Seconds are the best of repeated runs; they depend "
+        "on the machine and its load (both given), the ratios much less. The benchmarks are not run "
+        "in CI; rerun one with `python benchmarks/bench_<name>.py`.",
+        "",
+        "(perf-chapters)=",
+        "## Chapters",
         "",
     ]
+    out += chapters_table(results_dir, root)
+    out += ["## Method comparisons", ""]
     if not benches:
         out += ["No benchmark results have been recorded yet.", ""]
         return "\n".join(out)
+
+    def chapter_of(b: BenchmarkResults) -> str:
+        return str(b.payload.get("chapter") or BENCHMARK_CHAPTERS.get(b.name, b.name))
+
     out += _table(
-        ["benchmark", "date", "CPU cores", "comparisons", "ratio"],
-        ([f"{{ref}}`{_cell(b.name)} <perf-{b.name}>`", _cell(b.date), _cell(b.machine.get("cpu_count")),
-          str(len(b.rows)), _ratio_range(b)] for b in benches),
+        ["chapter", "benchmark", "date", "comparisons", "ratio"],
+        ([_chapter_doc(chapter_of(b), Path(root)), f"{{ref}}`{_cell(b.name)} <perf-{b.name}>`",
+          _cell(b.date), str(len(b.rows)), _ratio_range(b)] for b in benches),
     )
     out.append("")
     for b in benches:
-        out += [f"(perf-{b.name})=", f"## {_cell(b.name)}", ""]
+        out += [f"(perf-{b.name})=", f"### {_chapter_doc(chapter_of(b), Path(root))}: {_cell(b.name)}", ""]
         desc = b.description()
         if desc:
             out += [desc, ""]
@@ -218,14 +309,8 @@ def performance_markdown(results_dir: str | Path) -> str:
         if isinstance(params, Mapping) and params:
             out.append("- **parameters**: " + ", ".join(f"`{k}` = {_cell(v)}" for k, v in params.items()))
         out.append("")
-        extras = b.extra_keys
-        header = ["case", "method", "peer", "seconds", "peer seconds", "ratio"] + [k.replace("_", " ")
-                                                                                   for k in extras]
-        out += _table(header, (
-            [_cell(r["case"]), _cell(r["method"]), _cell(r["peer"]), _cell(r["seconds"]),
-             _cell(r["peer_seconds"]), _ratio(r["ratio"])] + [_cell(r.get(k)) for k in extras]
-            for r in b.rows))
-        out.append("")
+        out += _comparison_tables(b)
+        out += _figures(b)
     return "\n".join(out)
 
 
@@ -234,8 +319,9 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Generate the book's performance appendix.")
     ap.add_argument("--results", default="benchmarks/results", help="folder of benchmark JSON files")
     ap.add_argument("--output", default=None, help="write here (book/performance.md) instead of stdout")
+    ap.add_argument("--root", default=".", help="repository root (for the chapters' notebooks)")
     a = ap.parse_args(argv)
-    page = performance_markdown(a.results)
+    page = performance_markdown(a.results, a.root)
     if a.output:
         Path(a.output).write_text(page, encoding="utf-8")
     else:

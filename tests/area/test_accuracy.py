@@ -13,6 +13,7 @@ from statmethods.area import (
     stratified_estimates_batch,
 )
 from statmethods.data.reference import reference
+from statmethods.testing import assert_result_protocol
 
 # Olofsson et al. (2014), Remote Sensing of Environment 148, Table 8 and p. 54; (2013) Example 1.
 OLOFSSON = reference("olofsson")
@@ -166,7 +167,13 @@ def test_result_protocol_estimates_se_and_conf_int_at_another_level(olofsson2014
     ci90 = olofsson2014.conf_int(0.90)
     half = (ci90["upper"] - ci90["lower"]) / 2
     np.testing.assert_allclose(half, 1.6448536269514722 * olofsson2014.area_se)
-    assert olofsson2014.conf_int("users").equals(olofsson2014.conf_int(what="users"))
+    users = olofsson2014.users_conf_int(0.90)
+    np.testing.assert_allclose((users["upper"] - users["lower"]) / 2,
+                               1.6448536269514722 * olofsson2014.users_se)
+    prod = olofsson2014.producers_conf_int()
+    np.testing.assert_allclose(prod["upper"] - olofsson2014.producers_accuracy,
+                               olofsson2014.z * olofsson2014.producers_se)
+    assert_result_protocol(olofsson2014)
 
 
 @pytest.mark.parametrize(

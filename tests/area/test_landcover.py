@@ -41,7 +41,7 @@ def test_stratified_area_is_unbiased_and_its_intervals_cover_where_pixel_counts_
     for rep in range(400):
         s = stratified_reference_sample(mapped, 50, seed=rep)
         r = area_from_reference_sample(mapped, s, truth[s], [0, 1, 2])
-        ci = r.conf_int("area")
+        ci = r.conf_int()
         est.append(r.area.to_numpy())
         cover.append(((ci["lower"] <= true_area) & (true_area <= ci["upper"])).to_numpy())
     est = np.array(est)

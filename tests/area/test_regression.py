@@ -7,6 +7,7 @@ import pytest
 
 from statmethods import data
 from statmethods.area.regression import regression_estimator
+from statmethods.testing import assert_result_protocol
 
 # A small two-stratum sample (hectares y, classified pixels x) for hand computation.
 SAMPLE = pd.DataFrame({
@@ -136,5 +137,6 @@ def test_bad_input_messages():
 def test_result_protocol_estimates_se_and_conf_int_at_another_level():
     r = regression_estimator(SAMPLE, "y", "x", POP, strata="h")
     assert r.estimates.equals(r.total) and r.se.equals(r.total_se)
-    ci = r.conf_int(0.80, estimator="direct")
+    assert_result_protocol(r)
+    ci = r.direct_conf_int(0.80)
     np.testing.assert_allclose(ci["upper"] - ci["lower"], 2 * 1.2815515655446004 * r.direct_se)

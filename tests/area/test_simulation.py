@@ -6,16 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from statmethods.area.simulation import (
+from statmethods.area.coverage import interval_coverage
+from statmethods.area.simulators import (
     cap_allocation,
     coverage_simulation,
     coverage_simulation_loop,
     draw_stratified_sample,
-    interval_coverage,
     population_confusion,
     simulate_sample_counts,
     simulate_stratified_accuracy,
 )
+from statmethods.testing import assert_result_protocol
 
 # A small known-truth population: rows = map class (stratum), columns = reference class.
 POP = np.array([[8_000, 1_500, 500], [600, 20_000, 1_400], [900, 2_100, 65_000]])
@@ -69,9 +70,9 @@ def test_stratified_estimator_is_unbiased_with_exact_variance_and_nominal_covera
     sim = coverage_simulation(POP, alloc, n_replicates=8_000, seed=3, pixel_area=1.0)
     truth = POP.sum(axis=0) / POP.sum()
     np.testing.assert_allclose(sim.true_prop, truth)
-    mc_se = sim.estimates.std(axis=0) / np.sqrt(8_000)
-    assert np.all(np.abs(sim.estimates.mean(axis=0) - truth) < 4 * mc_se)
-    np.testing.assert_allclose(sim.estimates.var(axis=0), _exact_variance(POP, alloc), rtol=0.06)
+    mc_se = sim.draws.std(axis=0) / np.sqrt(8_000)
+    assert np.all(np.abs(sim.draws.mean(axis=0) - truth) < 4 * mc_se)
+    np.testing.assert_allclose(sim.draws.var(axis=0), _exact_variance(POP, alloc), rtol=0.06)
 
 
 def test_intervals_cover_at_nominal_rate_when_no_class_is_rare_in_any_stratum():
@@ -106,9 +107,9 @@ def test_vectorised_and_loop_simulations_agree_in_distribution():
     loop = coverage_simulation_loop(mapped, ref, [0, 1, 2], alloc, n_replicates=200, seed=5)
     vec = coverage_simulation(pop, alloc, n_replicates=4_000, seed=6)
     np.testing.assert_array_equal(loop.population, vec.population)
-    sd = vec.estimates.std(axis=0)
-    assert np.all(np.abs(loop.estimates.mean(axis=0) - vec.true_prop) < 4 * sd / np.sqrt(200))
-    np.testing.assert_allclose(loop.estimates.std(axis=0), sd, rtol=0.2)
+    sd = vec.draws.std(axis=0)
+    assert np.all(np.abs(loop.draws.mean(axis=0) - vec.true_prop) < 4 * sd / np.sqrt(200))
+    np.testing.assert_allclose(loop.draws.std(axis=0), sd, rtol=0.2)
 
 
 def test_stratum_with_one_unit_is_refused():
@@ -119,8 +120,9 @@ def test_stratum_with_one_unit_is_refused():
 def test_class_missing_from_the_map_gets_zero_weight():
     pop = np.array([[500, 20, 7], [30, 900, 3], [0, 0, 0]])
     sim = coverage_simulation(pop, [40, 40, 0], n_replicates=500, seed=1)
-    assert np.all(np.isfinite(sim.estimates)) and np.all(np.isfinite(sim.se))
-    assert sim.estimates.sum(axis=1) == pytest.approx(np.ones(500))
+    assert np.all(np.isfinite(sim.draws)) and np.all(np.isfinite(sim.draw_se))
+    assert sim.draws.sum(axis=1) == pytest.approx(np.ones(500))
+    assert_result_protocol(sim)
     assert "coverage" in str(sim.summary())
 
 
@@ -151,6 +153,7 @@ def test_interval_coverage_of_exact_normal_intervals_is_nominal_within_monte_car
     cov = interval_coverage(est, np.array([0.5, 2.0]), truth, 0.9, names=["a", "b"])
     assert np.all(np.abs(cov.estimates - 0.9) < 4 * cov.se)
     assert cov.table()["empirical_se"].to_numpy() == pytest.approx([0.5, 2.0], rel=0.03)
+    assert_result_protocol(cov)
 
 
 def test_interval_coverage_refuses_bad_confidence_and_shapes():
@@ -176,6 +179,10 @@ def test_simulate_stratified_accuracy_equals_the_hand_written_multinomial_loop()
     truth = (p[:, None] * q).sum(axis=0)
     hand = (np.abs(est - truth) <= 1.959963984540054 * se).mean(axis=0)
     assert sim.coverage["area"].estimates.to_numpy() == pytest.approx(hand)
+    assert sim.rates["area"].to_numpy() == pytest.approx(hand)
+    assert sim.estimates.loc["area"].to_numpy() == pytest.approx(hand)
+    assert_result_protocol(sim)
+    assert_result_protocol(sim.coverage["area"])
 
 
 def test_simulate_fay_herriot_coverage_is_near_nominal_for_known_model():
@@ -193,6 +200,7 @@ def test_simulate_fay_herriot_coverage_is_near_nominal_for_known_model():
     assert 0.85 < sim.estimates["eblup"] < 1.0
     assert sim.table()["mean interval length"].iloc[0] < sim.table()["mean interval length"].iloc[1]
     assert sim.table()["coverage"].tolist() == sim.estimates.tolist()
+    assert_result_protocol(sim)
 
 
 def test_simulate_regression_estimator_is_unbiased_and_beats_direct_on_a_linear_frame():
@@ -206,3 +214,4 @@ def test_simulate_regression_estimator_is_unbiased_and_beats_direct_on_a_linear_
     t = sim.table()
     assert abs(t.loc["regression", "relative_bias_pct"]) < 2
     assert t.loc["regression", "true_se"] < t.loc["direct", "true_se"]
+    assert_result_protocol(sim)

@@ -23,6 +23,7 @@ import pytest
 from statmethods import data
 from statmethods.area.small_area import battese_harter_fuller, fay_herriot
 from statmethods.data.reference import reference
+from statmethods.testing import assert_result_protocol
 
 # ---- R sae outputs, stored once in src/statmethods/data/reference/sae.yml ----------------------
 SAE = reference("sae")
@@ -211,6 +212,7 @@ def test_fay_herriot_result_protocol_estimates_se_and_conf_int_at_another_level(
     ci = milk_fh.conf_int(0.90)
     np.testing.assert_allclose(ci["upper"] - ci["lower"], 2 * 1.6448536269514722 * milk_fh.rmse)
     assert milk_fh.conf_int().equals(milk_fh.conf_int(milk_fh.confidence))
+    assert_result_protocol(milk_fh)
 
 
 def test_bhf_result_protocol_estimates_and_se(corn):
@@ -220,3 +222,4 @@ def test_bhf_result_protocol_estimates_and_se(corn):
     assert r.estimates.equals(r.eblup) and r.se.equals(r.rmse)
     half = (r.conf_int(0.5)["upper"] - r.conf_int(0.5)["lower"]) / 2
     np.testing.assert_allclose(half, 0.6744897501960817 * r.rmse)
+    assert_result_protocol(r)

@@ -73,4 +73,10 @@ def test_bad_input_is_refused_before_the_kernel_starts(chapter, case, tmp_path, 
     assert res.exit_code == case.exit_code, text
     assert case.phrase.lower() in " ".join(text.lower().split()), text
     assert "Traceback" not in text
+    assert "Fix:" in text, f"a refusal without a 'Fix:': {text}"
     assert not list(tmp_path.rglob(f"{chapter}.ipynb")), "the kernel started"
+
+
+def test_every_case_names_a_known_class():
+    bad = [(c, k.id, k.kind) for c, k in FLAT if k.kind not in bad_inputs.KINDS]
+    assert not bad, bad

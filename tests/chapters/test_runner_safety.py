@@ -163,3 +163,58 @@ def test_full_disk_gives_a_message_not_a_traceback(project, monkeypatch):
 def test_data_verify_unknown_name_lists_known(monkeypatch):
     code, text = invoke("data", "verify", "nosuch")
     assert code == 2 and "Known datasets" in text and "sae" in text
+
+
+def test_force_never_writes_over_a_user_file_or_through_a_symlink(project, tmp_path):
+    out = Path("mine")
+    out.mkdir()
+    (out / "head.csv").write_text("my own head.csv", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (out / "tiny.ipynb").symlink_to(outside / "victim.ipynb")
+    code, text = invoke("run", "tiny", "--output", "mine", "--force")
+    assert code == 0, text
+    assert (out / "head.csv").read_text(encoding="utf-8") == "my own head.csv"
+    assert not (outside / "victim.ipynb").exists() and not list(outside.iterdir())
+    rec = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert set(rec["kept_back"]) == {"head.csv", "tiny.ipynb"} and "kept back" in text
+    # a second forced run may replace what the first run wrote, never the user's file
+    code, text = invoke("run", "tiny", "--output", "mine", "--force")
+    assert code == 0 and (out / "head.csv").read_text(encoding="utf-8") == "my own head.csv"
+
+
+def test_a_symlinked_folder_in_the_run_folder_is_not_written_through(project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    Path("mine").mkdir()
+    Path("mine/results").symlink_to(outside)
+    code, text = invoke("run", "tiny", "--output", "mine", "--force", "-p", "output_dir", "results")
+    assert code == 2 and "leaves the run folder" in text and "Fix:" in text
+    assert not list(outside.iterdir())
+
+
+def test_two_runs_cannot_share_one_folder(project):
+    from statmethods.chapters import staging
+
+    Path("busy").mkdir()
+    lock = staging.acquire_lock(Path("busy").resolve())
+    code, text = invoke("run", "tiny", "--output", "busy", "--force")
+    assert code == 2 and "in use by another run" in text and "Fix:" in text
+    staging.release_lock(lock)
+    code, text = invoke("run", "tiny", "--output", "busy", "--force")
+    assert code == 0, text and not (Path("busy") / staging.LOCK).exists()
+
+
+def test_a_run_prints_no_papermill_or_kernel_noise(project):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "STATMETHODS_ROOT": str(project)}
+    proc = subprocess.run([sys.executable, "-m", "statmethods.cli", "run", "tiny", "-p", "fail_with", "",
+                           "--output", "quiet"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout + proc.stderr
+    for noise in ("Passed unknown parameter", "Unable to parse line", "without encryption", "Traceback",
+                  "KeyboardInterrupt caught"):
+        assert noise not in text, text
+    assert "head.csv" in proc.stdout

@@ -4,14 +4,15 @@ import numpy as np
 import pytest
 
 from statmethods.classify.folds import (
-    check_n_folds,
     fold_ids,
+    folds_from_labels,
     make_folds,
     random_folds,
     spatial_block_folds,
     spatial_blocks,
     stratified_group_folds,
 )
+from statmethods.validation import BadInputError
 
 
 def test_spatial_blocks_pixels_and_metres():
@@ -38,13 +39,13 @@ def test_spatial_block_folds_keep_blocks_together_and_test_everyone():
 
 
 def test_too_few_blocks_and_bad_n_folds_are_refused():
-    with pytest.raises(ValueError, match="only 1 block"):
+    with pytest.raises(ValueError, match="only 1 spatial block"):
         spatial_block_folds([0, 1, 2], [0, 1, 2], 100, 2)
     with pytest.raises(ValueError, match="only 3 records"):
         random_folds(3, 5)
     for bad in (1, 0, -1, 2.5, True, "5"):
-        with pytest.raises(ValueError, match="whole number of at least 2"):
-            check_n_folds(bad)
+        with pytest.raises(BadInputError, match="must be a positive integer"):
+            random_folds(10, bad)
 
 
 def test_stratified_group_folds_balance_classes_and_keep_groups():
@@ -75,3 +76,14 @@ def test_stratified_folds_do_not_depend_on_codes_read_as_text():
     a = stratified_group_folds(y, 5, groups=np.arange(120) // 2, seed=0)
     b = stratified_group_folds(y.astype(str), 5, groups=np.arange(120) // 2, seed=0)
     assert all(np.array_equal(ta, tb) for (_, ta), (_, tb) in zip(a, b, strict=True))
+
+
+def test_folds_from_labels_hold_out_each_label_once_in_sorted_order():
+    labels = np.array(["ug", "et", "mw", "et", "ug", "mw", "tz"])
+    folds = folds_from_labels(labels)
+    assert [sorted(set(labels[te])) for _, te in folds] == [["et"], ["mw"], ["tz"], ["ug"]]
+    for tr, te in folds:
+        assert np.intersect1d(tr, te).size == 0 and tr.size + te.size == labels.size
+    assert fold_ids(folds, labels.size).tolist() == [3, 0, 1, 0, 3, 1, 2]
+    with pytest.raises(BadInputError, match="at least 2 fold labels"):
+        folds_from_labels(["a", "a"])

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import torch
 
-from statmethods import data
+from statmethods import inputs
 from statmethods.classify import (
     ForestClassifier,
     LabelEncoding,
@@ -16,7 +16,6 @@ from statmethods.classify import (
     data_checksum,
     load_classifier,
     per_class_table,
-    read_labelled_series,
     save_classifier,
     series_groups,
     stratified_group_folds,
@@ -28,7 +27,7 @@ from statmethods.classify import (
 
 @pytest.fixture(scope="module")
 def crop():
-    return read_labelled_series(data.path("ucr-crop/Crop_TRAIN.tsv"), length=46)
+    return inputs.read_labelled_series("ucr-crop/Crop_TRAIN.tsv", "series_file", length=46, log=False)
 
 
 def _toy(n_per_class: int = 40, seed: int = 0):
@@ -98,7 +97,7 @@ def test_read_labelled_series_rejects_short_series(tmp_path):
     f = tmp_path / "bad.tsv"
     f.write_text("1\t0.1\t0.2\t0.3\n2\t0.2\t0.3\t0.4\n")
     with pytest.raises(ValueError, match="series have 3 dates but 46 are expected"):
-        read_labelled_series(f, length=46)
+        inputs.read_labelled_series(f, "series_file", length=46, log=False)
 
 
 def test_label_encoding_round_trip_and_duplicates():
@@ -135,7 +134,7 @@ def test_folds_without_groups_are_exactly_stratified():
 def test_folds_need_enough_series_per_class():
     with pytest.raises(ValueError, match="smallest class has 3 records, fewer than n_folds=5"):
         stratified_group_folds([1, 1, 1, 2, 2, 2, 2, 2], 5)
-    with pytest.raises(ValueError, match="n_folds must be a whole number of at least 2"):
+    with pytest.raises(ValueError, match="'n_folds' must be a positive integer"):
         stratified_group_folds([1, 2], 1)
 
 
@@ -191,9 +190,9 @@ def test_cnn_leaves_the_global_torch_state_alone():
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is present")
 def test_cuda_without_gpu_is_a_clear_error():
-    with pytest.raises(ValueError, match="no CUDA GPU; use device='cpu'"):
+    with pytest.raises(ValueError, match="no CUDA GPU.*use -p device cpu"):
         TempCNNClassifier(device="cuda").fit(*_toy(5))
-    with pytest.raises(ValueError, match="device must be 'cpu' or 'cuda'"):
+    with pytest.raises(ValueError, match="'device' must be 'cpu' or 'cuda'"):
         TempCNNClassifier(device="gpu").fit(*_toy(5))
 
 
@@ -293,7 +292,7 @@ def test_codes_keep_leading_zeros_when_read_from_a_file(tmp_path):
     rows = [f"{lab}\t" + "\t".join(f"{v:.3f}" for v in rng.random(6)) for lab in ["01", "1", "10"] * 4]
     f = tmp_path / "series.tsv"
     f.write_text("\n".join(rows) + "\n")
-    ds = read_labelled_series(f, length=6)
+    ds = inputs.read_labelled_series(f, "series_file", length=6, log=False)
     assert ds.classes == ("01", "1", "10")
     assert ds.class_counts().tolist() == [4, 4, 4]
 
@@ -301,5 +300,5 @@ def test_codes_keep_leading_zeros_when_read_from_a_file(tmp_path):
 def test_a_model_trained_for_zero_epochs_is_refused():
     X, y = _toy(5)
     for bad in (0, -1):
-        with pytest.raises(ValueError, match="0 would train nothing"):
+        with pytest.raises(ValueError, match="'epochs' must be a positive integer"):
             TempCNNClassifier(epochs=bad).fit(X, y)

@@ -1,14 +1,11 @@
-"""Earth Engine tests run offline: ee.apitestcase stubs the server with a static algorithm list."""
+"""Earth Engine tests run offline, in the package's one offline mode (``common.offline``)."""
 
 import pytest
 
-ee = pytest.importorskip("ee")
-from ee import apitestcase  # noqa: E402
+from statmethods.earthengine import common
 
 
 @pytest.fixture(autouse=True)
 def offline_ee():
-    case = apitestcase.ApiTestCase()
-    case.setUp()
-    yield
-    case.tearDown()
+    with common.offline():
+        yield

@@ -7,9 +7,8 @@ connectivity, bands and reducers as the local code in ``statmethods.indicators``
 
 from __future__ import annotations
 
+import ee
 import pytest
-
-ee = pytest.importorskip("ee")
 
 from statmethods.earthengine import constants_used, functions_used, invocations  # noqa: E402
 from statmethods.earthengine.ghsl import (  # noqa: E402
@@ -36,7 +35,8 @@ def test_degurba_graph_uses_the_local_thresholds():
     p = DegurbaParameters()
     img = degurba_level1(2020)
     consts = _flat(constants_used(img))
-    for value in (p.uc_density, p.uc_min_pop, p.ucl_density, p.ucl_min_pop, p.built_threshold,
+    for value in (p.centre_density, p.centre_population, p.cluster_density, p.cluster_population,
+                  p.built_threshold,
                   p.majority_min):
         assert value in consts, value
     assert f"{GHS_POP}/2020" in consts and f"{GHS_BUILT_S}/2020" in consts
@@ -50,12 +50,12 @@ def test_degurba_graph_uses_the_local_thresholds():
 def test_degurba_graph_connectivity_4_for_centres_and_8_for_clusters():
     fns = functions_used(degurba_level1(2020))
     assert "Kernel.plus" in fns and "Kernel.square" in fns  # 4- and 8-connectivity
-    assert "Kernel.plus" not in functions_used(degurba_level1(2020, uc_connectivity=8))
-    assert "Kernel.square" not in functions_used(degurba_level1(2020, ucl_connectivity=4))
+    assert "Kernel.plus" not in functions_used(degurba_level1(2020, centre_connectivity=8))
+    assert "Kernel.square" not in functions_used(degurba_level1(2020, cluster_connectivity=4))
 
 
 def test_changed_thresholds_reach_the_graph():
-    img = degurba_level1(2020, uc_density=1234.0, ucl_min_pop=4321.0, built_criterion=False)
+    img = degurba_level1(2020, centre_density=1234.0, cluster_population=4321.0, built_criterion=False)
     consts = _flat(constants_used(img))
     assert 1234.0 in consts and 4321.0 in consts and 1500.0 not in consts
     assert BUILT_BAND not in consts or 0.5 not in consts
@@ -109,5 +109,5 @@ def test_degurba_graph_follows_the_urban_cluster_convention():
     import json
 
     ours = json.dumps(degurba_level1(2020).serialize())
-    flex = json.dumps(degurba_level1(2020, ucl_from_centres=False).serialize())
+    flex = json.dumps(degurba_level1(2020, clusters_from_centres=False).serialize())
     assert ours != flex

@@ -8,9 +8,8 @@ codes, bits, thresholds, scale and reducers as the local backend.
 
 from __future__ import annotations
 
+import ee
 import pytest
-
-ee = pytest.importorskip("ee")
 
 from statmethods.earthengine import (  # noqa: E402
     S2_CLOUD_PROBABILITY,
@@ -130,7 +129,7 @@ def test_nonbuilt_land_graph_sums_ghsl_over_urban_centre_cells_at_1km():
     consts = constants_used(fc)
     assert "JRC/GHSL/P2023A/GHS_POP/2020" in consts and "JRC/GHSL/P2023A/GHS_BUILT_S/2020" in consts
     p = DegurbaParameters()
-    assert p.uc_density in consts and p.uc_min_pop in consts  # the same urban-centre thresholds
+    assert p.centre_density in consts and p.centre_population in consts  # the same urban-centre thresholds
     (rr,) = invocations(fc, "Image.reduceRegions")
     assert rr["scale"]["constantValue"] == 1000 and "crs" in rr and "ESRI:54009" in consts
     assert "Reducer.sum" in functions_used(fc) and "Reducer.mean" not in functions_used(fc)
@@ -147,5 +146,5 @@ def test_nonbuilt_land_graph_sums_ghsl_over_urban_centre_cells_at_1km():
     centre_tests = [resolve(resolve(a["image2"])["functionInvocationValue"]["arguments"]["value"])
                     for a in invocations(fc, "Image.eq") if fn(a["image1"]) == "Image.toByte"]
     assert centre_tests == [{"constantValue": 3}]
-    dense = nonbuilt_land_by_unit(admin_units(), 2020, uc_density=2000.0)
-    assert 2000.0 in constants_used(dense) and p.uc_density not in constants_used(dense)
+    dense = nonbuilt_land_by_unit(admin_units(), 2020, centre_density=2000.0)
+    assert 2000.0 in constants_used(dense) and p.centre_density not in constants_used(dense)

@@ -31,10 +31,10 @@ def grid(shape=(12, 12), fill=0.0):
 def test_urban_centre_density_threshold_is_inclusive_at_1500():
     pop = grid()
     pop[3:6, 3:6] = 1500.0  # 9 cells at exactly 1,500/km²: 13,500 inhabitants
-    r = classify_grid(pop, uc_min_pop=13_500, **NO_SMOOTH)
+    r = classify_grid(pop, centre_population=13_500, **NO_SMOOTH)
     assert (r.level1[3:6, 3:6] == 3).all()
     pop[4, 4] = 1499.0  # one cell below the threshold splits nothing but drops its population
-    r = classify_grid(pop, uc_min_pop=13_500, **NO_SMOOTH)
+    r = classify_grid(pop, centre_population=13_500, **NO_SMOOTH)
     assert r.level1[4, 4] != 3
     assert (r.level1[3:6, 3:6] != 3).all()  # the rest holds 12,000 < 13,500
 
@@ -66,7 +66,7 @@ def test_urban_centres_use_4_connectivity_not_diagonals():
     pop[5:9, 5:9] = 2000.0  # touches the first block only at a corner: 32,000
     r4 = classify_grid(pop, **NO_SMOOTH)
     assert not (r4.level1 == 3).any()
-    r8 = classify_grid(pop, uc_connectivity=8, **NO_SMOOTH)
+    r8 = classify_grid(pop, centre_connectivity=8, **NO_SMOOTH)
     assert (r8.level1[1:5, 1:5] == 3).all() and (r8.level1[5:9, 5:9] == 3).all()
     # the same blocks do form one urban cluster, which joins diagonals
     assert (r4.level1[1:5, 1:5] == 2).all() and (r4.level1[5:9, 5:9] == 2).all()
@@ -77,7 +77,7 @@ def test_urban_clusters_use_8_connectivity():
     pop[1:3, 1:3] = 700.0  # 2,800
     pop[3:5, 3:5] = 700.0  # 2,800, diagonal contact only
     assert (classify_grid(pop, **NO_SMOOTH).level1[1:5, 1:5][pop[1:5, 1:5] > 0] == 2).all()
-    r4 = classify_grid(pop, ucl_connectivity=4, **NO_SMOOTH)
+    r4 = classify_grid(pop, cluster_connectivity=4, **NO_SMOOTH)
     assert (r4.level1[pop > 0] == 1).all()
 
 
@@ -244,7 +244,7 @@ def test_semi_dense_cluster_within_2_km_of_a_dense_cluster_is_suburban():
     pop[2:6, 5:10] = 400.0  # 20 cells, 8,000; gap of 2 cells (2 km) to the dense cluster
     r = classify_grid(pop, **NO_SMOOTH)
     assert (r.level2[2:6, 5:10] == 22).all()  # edge-to-edge gap 2 km: at least 2 km away
-    r3 = classify_grid(pop, sduc_buffer_km=3.0, **NO_SMOOTH)
+    r3 = classify_grid(pop, semi_dense_buffer_km=3.0, **NO_SMOOTH)
     assert (r3.level2[2:6, 5:10] == 21).all()
 
 
@@ -278,7 +278,7 @@ def test_nodata_is_never_counted_as_zero_or_population():
     pop = grid((5, 5), 2500.0)  # 25 x 2,500 = 62,500
     assert classify_grid(pop, **NO_SMOOTH).n_urban_centres == 1
     pop[2, :] = np.nan  # splits the block into 10 + 10 cells = 25,000 each
-    r = classify_grid(pop, uc_connectivity=8, **NO_SMOOTH)
+    r = classify_grid(pop, centre_connectivity=8, **NO_SMOOTH)
     assert r.n_urban_centres == 0 and (r.level1[2] == NODATA).all() and (r.level2[2] == NODATA).all()
     assert r.table(1)["cells"].sum() == 20
     with pytest.raises(ValueError, match="entirely no-data"):
@@ -300,8 +300,8 @@ def test_raster_nodata_value_is_masked():
 
 
 def test_parameters_are_validated():
-    with pytest.raises(ValueError, match="uc_connectivity"):
-        DegurbaParameters(uc_connectivity=6)
+    with pytest.raises(ValueError, match="centre_connectivity"):
+        DegurbaParameters(centre_connectivity=6)
     with pytest.raises(ValueError, match="share"):
         DegurbaParameters(built_threshold=50)
     with pytest.raises(ValueError, match="smoothing"):
@@ -384,9 +384,9 @@ def test_ghsl_2024_semi_dense_cluster_needs_900_2500_rook_and_2km():
 
 def test_ghsl_2024_buffer_is_two_cells_in_every_direction():
     pop = grid((30, 30), 10.0)
-    pop[2:5, 2:5] = 6000.0  # dense urban cluster of 54,000 > 5,000 (uc_min_pop raised so not a centre)
+    pop[2:5, 2:5] = 6000.0  # dense urban cluster of 54,000 > 5,000 (centre_population raised so not a centre)
     pop[7, 7:10] = 1000.0  # diagonal gap of 2 cells from (4, 4): chebyshev distance 3 -> outside buffer
-    kw = {"require_1km": False, "rule_set": "ghsl-2024", "uc_min_pop": 1e9, "smoothing": "none"}
+    kw = {"require_1km": False, "rule_set": "ghsl-2024", "centre_population": 1e9, "smoothing": "none"}
     r = classify_grid(pop, **kw)
     assert (r.level2[2:5, 2:5] == 23).all()
     assert (r.level2[7, 7:10] == 22).all()
@@ -410,13 +410,14 @@ def test_urban_clusters_from_centres_convention():
     alone = population_clusters(pop >= 300, pop, 5000, 8)
     assert (bridge[2] > 0).all() and not (alone > 0).any()
     # through classify_grid: the built-up criterion makes the middle cell a centre of 50,000 with
-    # its neighbours when uc_min_pop is lowered; the flexurba convention leaves the arms rural
+    # its neighbours when centre_population is lowered; the flexurba convention leaves the arms rural
     pop[2, 4] = 0.0
     built[2, 4] = 1e6
-    p_ours = classify_grid(pop, None, built, require_1km=False, uc_min_pop=0, smoothing="none",
-                           gap_fill=False, uc_density=5000, built_threshold=0.5)
-    p_flex = classify_grid(pop, None, built, require_1km=False, uc_min_pop=0, smoothing="none",
-                           gap_fill=False, uc_density=5000, built_threshold=0.5, ucl_from_centres=False)
+    p_ours = classify_grid(pop, None, built, require_1km=False, centre_population=0, smoothing="none",
+                           gap_fill=False, centre_density=5000, built_threshold=0.5)
+    p_flex = classify_grid(pop, None, built, require_1km=False, centre_population=0, smoothing="none",
+                           gap_fill=False, centre_density=5000, built_threshold=0.5,
+                           clusters_from_centres=False)
     assert p_ours.level1[2, 4] == 3 and (p_ours.level1[2, :4] == 2).all()
     assert p_flex.level1[2, 4] == 3 and (p_flex.level1[2, :4] == 1).all()
 
@@ -455,14 +456,15 @@ def test_units_level2_july_2024_rules_differ_from_2021():
 
 
 def test_rule_set_parameters_and_overrides():
-    p = rule_set_parameters("ghsl-2024", sduc_density=950)
-    assert (p.built_threshold, p.smoothing, p.sduc_min_pop, p.sduc_connectivity, p.sduc_density) == \
+    p = rule_set_parameters("ghsl-2024", semi_dense_density=950)
+    assert (p.built_threshold, p.smoothing, p.semi_dense_population, p.semi_dense_connectivity,
+            p.semi_dense_density) == \
         (0.2, "ghsl_2023", 2500, 4, 950)
     assert rule_set_parameters().built_threshold == 0.5
     with pytest.raises(ValueError, match="rule_set"):
         rule_set_parameters("ghsl-2019")
-    with pytest.raises(ValueError, match="ucl_density"):
-        DegurbaParameters(ucl_density=2000)
+    with pytest.raises(ValueError, match="cluster_density"):
+        DegurbaParameters(cluster_density=2000)
 
 
 def test_geotiff_has_both_levels_on_the_input_grid(belgium, tmp_path):

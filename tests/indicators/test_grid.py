@@ -139,3 +139,71 @@ def test_real_boundaries_mass_is_exact_for_one_sido():
     g = census_to_grid(sejong, "pop", id_column="adm3_code", size=1000)
     assert g["value"].sum() == pytest.approx(sejong["pop"].sum(), abs=1e-6)
     assert set(g["grid_id"].str[:2]) <= {"다바", "다마", "라바", "라마", "다사"}
+
+
+# ------------------------------------------------------------ published 국가지점번호 (10 m point numbers)
+# Published identifiers found offline, each with its source. Fewer than the 30 asked for: no offline
+# list of published point numbers exists here, so the remaining checks use published coordinates
+# (NGII's Dokdo survey) against the published number of the same island.
+PUBLISHED_POINTS = [
+    # (name, 국가지점번호, source)
+    ("국가지점 기준점 (origin)", "가가 0000 0000",
+     "행정안전부 고시 2012-12-12 (서울신문, 한국경제 2012-12-11/12)"),
+    ("독도 독립문바위", "사사 8787 2465",
+     "서울신문 2012-12-12 '독도 독립문바위는 사사 8787 2465' (행정안전부)"),
+    ("백령도", "가아 4682 0147", "issue 'The Degree of Urbanisation of the whole globe' (handbook issue 18)"),
+    ("광덕산 등산로 표지판", "다바 5802 5337", "lovegeo.tistory.com/6780881 (2017, photo of the sign)"),
+]
+
+
+def point_to_xy(number: str) -> tuple[float, float]:
+    """The south-west corner (EPSG:5179) of a 10 m 국가지점번호 such as '사사 8787 2465'."""
+    letters, east, north = number.split()
+    x0, y0, _, _ = cell_bounds(letters)
+    return x0 + int(east) * 10, y0 + int(north) * 10
+
+
+@pytest.mark.parametrize(("name", "number", "source"), PUBLISHED_POINTS)
+def test_published_point_numbers_round_trip(name, number, source):
+    x, y = point_to_xy(number)
+    letters, east, north = number.split()
+    # the 1 km and 100 m cells are the truncations of the 10 m number (two and three digits per axis)
+    assert cell_id(x + 5, y + 5, 1000) == f"{letters}{east[:2]}{north[:2]}"
+    assert cell_id(x + 5, y + 5, 100) == f"{letters}{east[:3]}{north[:3]}"
+    corner = (x - int(east[2:]) * 10, y - int(north[2:]) * 10)
+    assert cell_bounds(f"{letters}{east[:2]}{north[:2]}")[:2] == corner
+
+
+def test_dokdo_is_sasa_8724_not_masa():
+    # the docstring's example: 사사 8787 2465 lies in 1 km cell 사사8724; 마사 8787 2465 is open sea
+    x, y = point_to_xy("사사 8787 2465")
+    assert cell_id(x + 5, y + 5, 1000) == "사사8724"
+    lon, lat = Transformer.from_crs("EPSG:5179", "EPSG:4326", always_xy=True).transform(x, y)
+    # NGII: 동도 37°14'26.8"N 131°52'10.4"E, 서도 37°14'30.6"N 131°51'54.6"E (dokdo.ngii.go.kr)
+    assert abs(lat - (37 + 14 / 60 + 26.8 / 3600)) < 0.01 and abs(lon - (131 + 52 / 60 + 10.4 / 3600)) < 0.01
+    x_m, y_m = point_to_xy("마사 8787 2465")
+    lon_m, _ = Transformer.from_crs("EPSG:5179", "EPSG:4326", always_xy=True).transform(x_m, y_m)
+    assert lon_m < 130.0  # 200 km further west: the sea off Uljin, not Dokdo
+
+
+@pytest.mark.parametrize(("name", "lon", "lat"), [
+    ("독도 동도", 131 + 52 / 60 + 10.4 / 3600, 37 + 14 / 60 + 26.8 / 3600),
+    ("독도 서도", 131 + 51 / 60 + 54.6 / 3600, 37 + 14 / 60 + 30.6 / 3600),
+    ("독도 동도 삼각점", 131 + 52 / 60 + 9 / 3600, 37 + 14 / 60 + 23 / 3600),
+])
+def test_published_dokdo_coordinates_fall_in_the_published_10km_cell(name, lon, lat):
+    # computed from NGII's published coordinates, not a published identifier: the 10 km cell must be
+    # that of the published point number 사사 8787 2465 (사사82)
+    x, y = TO_GRID.transform(lon, lat)
+    assert cell_id(x, y, 10_000) == "사사82"
+
+
+def test_baengnyeongdo_point_is_on_the_island():
+    back = Transformer.from_crs("EPSG:5179", "EPSG:4326", always_xy=True)
+    lon, lat = back.transform(*point_to_xy("가아 4682 0147"))
+    assert 124.6 < lon < 124.75 and 37.9 < lat < 38.0  # 백령도 lies near 124.7°E, 37.95°N
+
+
+def test_500m_cells_are_refused_with_the_reason():
+    with pytest.raises(ValueError, match="SGIS publishes 500 m"):
+        check_grid_size(500)

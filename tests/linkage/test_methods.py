@@ -110,3 +110,20 @@ def test_salting_defeats_the_frequency_attack_on_field_level_filters():
     salted = frequency_attack(bloom_encode(df, {"n": 20}, b"k", salt="y"), names, public, top=5)
     assert plain["records_revealed"] > 0.9
     assert salted["records_revealed"] < 0.05
+
+
+@pytest.mark.parametrize(("p", "n"), [(0.4, 500), (0.97, 200), (0.05, 100)])
+def test_wilson_interval_covers_a_sampled_rate_at_its_level(p, n):
+    """The mock combination's interval: a sample of n survey records from 3,094, rate p."""
+    from statmethods.linkage import wilson_interval
+
+    rng = np.random.default_rng(11)
+    population = np.zeros(3094, bool)
+    population[: int(round(p * 3094))] = True
+    true = population.mean()
+    hits = 0
+    for _ in range(2000):
+        k = int(rng.choice(population, size=n, replace=False).sum())
+        lo, hi = wilson_interval(k, n, 0.95)
+        hits += lo <= true <= hi
+    assert hits / 2000 >= 0.93

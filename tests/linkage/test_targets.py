@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from statmethods.linkage import bloom_encode, link_filters, pair_metrics, splink_comparisons, splink_link
+from statmethods.linkage import Linker, bloom_encode, link_filters, pair_metrics
 
 COMPARISONS = {"given_name": "levenshtein", "surname": "levenshtein", "date_of_birth": "levenshtein",
                "soc_sec_id": "levenshtein", "street_number": "exact", "postcode": "levenshtein",
@@ -22,12 +22,10 @@ def truth(febrl4):
 @pytest.fixture(scope="module")
 def splink_f1(febrl4, truth):
     a, b = febrl4
-    res = splink_link([a, b], id_column="rec_id", comparisons=splink_comparisons(COMPARISONS),
-                      blocking_rules=BLOCKING,
-                      em_blocking_rules=[["date_of_birth"], ["given_name", "surname"]],
-                      deterministic_rules=[BLOCKING[0]], recall=0.8, seed=42)
-    links = res.predictions[res.predictions["match_probability"] >= 0.9]
-    return pair_metrics(links, truth).estimates["f1"]
+    linker = Linker([a, b], COMPARISONS, id_column="rec_id", blocking_rules=BLOCKING)
+    linker.train([["date_of_birth"], ["given_name", "surname"]], deterministic_rules=[BLOCKING[0]],
+                 recall=0.8, seed=42)
+    return linker.evaluate(truth, 0.9).estimates["f1"]
 
 
 def test_splink_links_febrl4_with_f1_of_at_least_098(splink_f1):

@@ -6,6 +6,9 @@ They may use :mod:`statmethods.area` and :mod:`statmethods.classify`; neither of
   blocked and out-of-city evaluation;
 - :mod:`.poverty`: village asset wealth from image histograms (Yeh et al. 2020), nested CV,
   district Fay–Herriot estimates.
+
+Cross-validation, folds (spatial blocks included) and the torch determinism context are the
+generic ones of :mod:`statmethods.classify`.
 """
 
 from .population import (
@@ -27,7 +30,9 @@ from .poverty import (
     PovertyCVResult,
     district_direct_estimates,
     fay_herriot_gain,
+    match_villages,
     poverty_metrics,
+    village_predictions,
 )
 
 __all__ = [
@@ -46,7 +51,9 @@ __all__ = [
     "evaluate_out_of_city",
     "fay_herriot_gain",
     "log_density",
+    "match_villages",
     "population_metrics",
     "poverty_metrics",
     "smearing_factor",
+    "village_predictions",
 ]

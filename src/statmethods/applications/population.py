@@ -147,27 +147,27 @@ def calibrate_to_total(counts: Any, total: float) -> np.ndarray:
 
 
 def spatial_blocks(x: Any, y: Any, block_size: float) -> np.ndarray:
-    """Integer id of the square block (side ``block_size``, in the units of x, y) of each point.
+    """Block id of each point, blocks counted from the smallest ``x`` and ``y``.
+
+    The package's one implementation is :func:`statmethods.classify.folds.spatial_blocks`; this
+    calls it with ``origin="min"``.
 
     Examples
     --------
     >>> spatial_blocks([0, 1500, 3100], [0, 200, 0], 2000).tolist()
     [0, 0, 1]
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if not block_size > 0:
-        raise ValueError(f"block_size must be greater than 0, got {block_size!r}")
-    bx = np.floor((x - x.min()) / block_size).astype(np.int64)
-    by = np.floor((y - y.min()) / block_size).astype(np.int64)
-    _, ids = np.unique(np.stack([bx, by], axis=1), axis=0, return_inverse=True)
-    return ids.ravel()
+    from ..classify.folds import spatial_blocks as blocks
+
+    return blocks(x, y, block_size, origin="min")
 
 
 def blocked_cv_folds(x: Any, y: Any, block_size: float, n_folds: int = 5) -> np.ndarray:
     """Fold (0..n_folds-1) of each cell: whole spatial blocks go to one fold.
 
-    Blocks are dealt to folds by :class:`sklearn.model_selection.GroupKFold`, which balances the
-    number of cells per fold; the result does not depend on a seed.
+    :func:`statmethods.classify.folds.spatial_block_folds` with ``seed=None`` (blocks dealt to
+    folds by :class:`sklearn.model_selection.GroupKFold`, which balances the number of cells per
+    fold; the result does not depend on a seed) and ``origin="min"``, as one fold per cell.
 
     Examples
     --------
@@ -175,17 +175,10 @@ def blocked_cv_folds(x: Any, y: Any, block_size: float, n_folds: int = 5) -> np.
     >>> sorted(set(f.tolist())), bool(f[0] == f[1])
     ([0, 1, 2], True)
     """
-    from sklearn.model_selection import GroupKFold
+    from ..classify.folds import fold_ids, spatial_block_folds
 
-    groups = spatial_blocks(x, y, block_size)
-    n_blocks = len(np.unique(groups))
-    if n_blocks < n_folds:
-        raise ValueError(f"only {n_blocks} spatial block(s) for {n_folds} folds; "
-                         "use smaller blocks or fewer folds")
-    folds = np.empty(len(groups), dtype=np.int64)
-    for k, (_, test) in enumerate(GroupKFold(n_splits=n_folds).split(groups, groups=groups)):
-        folds[test] = k
-    return folds
+    folds = spatial_block_folds(x, y, block_size, n_folds, seed=None, origin="min")
+    return fold_ids(folds, len(np.asarray(x)))
 
 
 def _take(data: Mapping[str, Any], idx: np.ndarray) -> dict[str, Any]:

@@ -15,10 +15,16 @@ wealth index on the flattened bins. This module holds that baseline and its comp
 - :class:`HistogramMLP`: a small torch network on the same inputs;
 - :class:`CountryMeanRegressor`: the mean wealth of the training villages of each country, the
   baseline a user reaches for first;
-- :func:`cross_validate`: out-of-fold predictions for given fold labels (the paper's five
-  in-country folds, or one country left out at a time), and :func:`poverty_metrics`, which
-  gives r² (squared Pearson correlation) and R² (coefficient of determination) per fold and
-  pooled.
+- :func:`village_predictions`: out-of-fold predictions for given fold labels (the paper's five
+  in-country folds, or one country left out at a time), through the package's one
+  cross-validation loop (:func:`statmethods.classify.validation.out_of_fold_predictions`), and
+  :func:`poverty_metrics`, which gives r² (squared Pearson correlation) and R² (coefficient of
+  determination) per fold and pooled;
+- :func:`match_villages`: the row of a table for each village of the histograms (by latitude,
+  longitude and year), so that labels, predictions from elsewhere and images line up;
+- :func:`align_predictions`: predictions made elsewhere (the authors' DHS-trained CNNs) in the
+  villages' order;
+- :func:`district_direct_estimates` and :func:`fay_herriot_gain`: villages to district means.
 
 Examples
 --------
@@ -31,19 +37,28 @@ Examples
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from .._summary import Summary
+from ..classify._torch import torch_determinism
+from ..classify.folds import folds_from_labels
+from ..classify.validation import out_of_fold_predictions
+from ..results import EstimateResult
+from ..validation import BadInputError, choice, positive, positive_int, torch_device, unit_interval
 
-__all__ = ["AUTHORS_ALPHAS", "CountryMeanRegressor", "GroupedRidgeCV", "HistogramMLP", "PovertyCVResult",
-           "cross_validate", "district_direct_estimates", "fay_herriot_gain",
-           "fold_labels", "poverty_metrics", "r2_determination", "r2_pearson",
-           "ridge_path", "split_nightlights", "standardize"]
+if TYPE_CHECKING:
+    from ..area.small_area import FayHerriotResult
+
+__all__ = ["AUTHORS_ALPHAS", "MODEL_KINDS", "CountryMeanRegressor", "GroupedRidgeCV", "HistogramMLP",
+           "align_predictions",
+           "PovertyCVResult", "district_direct_estimates", "fay_herriot_gain", "fold_labels",
+           "match_villages", "poverty_metrics", "r2_determination", "r2_pearson", "ridge_path",
+           "split_nightlights", "standardize", "village_predictions"]
 
 AUTHORS_ALPHAS = tuple(float(a) for a in 2.0 ** np.arange(-5, 35, 3.0))
 
@@ -60,7 +75,7 @@ def _blas_threads(n_threads: int | None) -> Iterator[None]:
 
 
 # ----------------------------------------------------------------------------- features
-def split_nightlights(hists: Any, years: Any, first_viirs_year: int = 2012) -> np.ndarray:
+def split_nightlights(hists: ArrayLike, years: ArrayLike, first_viirs_year: int = 2012) -> np.ndarray:
     """Give DMSP and VIIRS night lights their own channel: ``(n, C, bins)`` -> ``(n, C + 1, bins)``.
 
     The last channel of ``hists`` is night lights. Villages surveyed before
@@ -89,7 +104,7 @@ def split_nightlights(hists: Any, years: Any, first_viirs_year: int = 2012) -> n
     return out
 
 
-def standardize(X: Any) -> np.ndarray:
+def standardize(X: ArrayLike) -> np.ndarray:
     """Each column to mean 0 and standard deviation 1; constant columns become 0.
 
     Examples
@@ -103,7 +118,7 @@ def standardize(X: Any) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- metrics
-def r2_pearson(y: Any, pred: Any) -> float:
+def r2_pearson(y: ArrayLike, pred: ArrayLike) -> float:
     """Squared Pearson correlation of labels and predictions (NaN if either is constant)."""
     y, p = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
     if len(y) < 2 or np.ptp(y) == 0 or np.ptp(p) == 0:
@@ -111,7 +126,7 @@ def r2_pearson(y: Any, pred: Any) -> float:
     return float(np.corrcoef(y, p)[0, 1] ** 2)
 
 
-def r2_determination(y: Any, pred: Any) -> float:
+def r2_determination(y: ArrayLike, pred: ArrayLike) -> float:
     """Coefficient of determination ``1 - SSE / SST`` (labels first; NaN if labels are constant).
 
     Unlike :func:`r2_pearson` it penalises bias and wrong scale: predictions ``2 y + 5`` have
@@ -123,7 +138,8 @@ def r2_determination(y: Any, pred: Any) -> float:
 
 
 # ----------------------------------------------------------------------------- ridge
-def ridge_path(X: Any, y: Any, X_new: Any, alphas: Sequence[float], n_threads: int | None = 1) -> np.ndarray:
+def ridge_path(X: ArrayLike, y: ArrayLike, X_new: ArrayLike, alphas: Sequence[float],
+               n_threads: int | None = 1) -> np.ndarray:
     """Ridge predictions for ``X_new`` at every penalty, from one eigendecomposition.
 
     Minimises ``||y - b0 - X w||² + alpha ||w||²`` (intercept not penalised, as in
@@ -190,7 +206,7 @@ class GroupedRidgeCV:
         self.alphas = a
         self.n_threads = n_threads
 
-    def fit(self, X: Any, y: Any, groups: Any) -> GroupedRidgeCV:
+    def fit(self, X: ArrayLike, y: ArrayLike, groups: ArrayLike) -> GroupedRidgeCV:
         """Choose the penalty by leave-one-group-out CV over ``groups``, then refit on all rows."""
         x, yy, g = np.asarray(X, dtype=float), np.asarray(y, dtype=float), np.asarray(groups)
         if x.ndim != 2 or len(x) != len(yy) or len(g) != len(yy):
@@ -207,7 +223,7 @@ class GroupedRidgeCV:
         self.X_, self.y_ = x, yy
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predictions of the refitted ridge at the chosen penalty."""
         if not hasattr(self, "alpha_"):
             raise ValueError("fit the model before predicting")
@@ -219,50 +235,27 @@ class CountryMeanRegressor:
 
     Examples
     --------
-    >>> m = CountryMeanRegressor().fit([1.0, 3.0, 10.0], ["a", "a", "b"])
+    The country is the only feature, so it is the ``X`` of ``fit`` and ``predict``.
+
+    >>> m = CountryMeanRegressor().fit(["a", "a", "b"], [1.0, 3.0, 10.0])
     >>> m.predict(["a", "b", "c"]).tolist()
     [2.0, 10.0, 4.666666666666667]
     """
 
-    def fit(self, y: Any, country: Any) -> CountryMeanRegressor:
+    def fit(self, country: ArrayLike, y: ArrayLike) -> CountryMeanRegressor:
+        """Mean label of each country's training villages."""
         s = pd.Series(np.asarray(y, dtype=float))
         self.means_ = s.groupby(np.asarray(country)).mean()
         self.overall_ = float(s.mean())
         return self
 
-    def predict(self, country: Any) -> np.ndarray:
+    def predict(self, country: ArrayLike) -> np.ndarray:
+        """The training mean of each village's country (the overall mean for unseen countries)."""
         c = pd.Series(np.asarray(country))
         return c.map(self.means_).fillna(self.overall_).to_numpy(dtype=float)
 
 
 # ----------------------------------------------------------------------------- torch
-def _check_device(device: str) -> str:
-    from ..classify.mosaiks import check_device
-
-    return check_device(device)
-
-
-@contextlib.contextmanager
-def _torch_deterministic(device: str, n_threads: int | None) -> Iterator[None]:
-    import os
-
-    import torch
-
-    old_threads = torch.get_num_threads()
-    old_det = (torch.are_deterministic_algorithms_enabled(),
-               torch.is_deterministic_algorithms_warn_only_enabled())
-    if device.startswith("cuda"):
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    if n_threads is not None:
-        torch.set_num_threads(n_threads)
-    torch.use_deterministic_algorithms(True, warn_only=device.startswith("cuda"))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old_threads)
-        torch.use_deterministic_algorithms(old_det[0], warn_only=old_det[1])
-
-
 class HistogramMLP:
     """A small multilayer perceptron (torch) on the standardised histogram bins.
 
@@ -297,17 +290,17 @@ class HistogramMLP:
     def __init__(self, hidden: int = 128, epochs: int = 40, batch_size: int = 64, lr: float = 3e-3,
                  weight_decay: float = 1e-2, dropout: float = 0.3, seed: int = 0, device: str = "cpu",
                  n_threads: int | None = 1) -> None:
-        for name, v in {"hidden": hidden, "epochs": epochs, "batch_size": batch_size}.items():
-            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
-        if not (0 <= dropout < 1) or lr <= 0 or weight_decay < 0:
-            raise ValueError("dropout must be in [0, 1), lr > 0 and weight_decay >= 0")
-        self.hidden, self.epochs, self.batch_size = int(hidden), int(epochs), int(batch_size)
-        self.lr, self.weight_decay, self.dropout = float(lr), float(weight_decay), float(dropout)
+        self.hidden, self.epochs = positive_int(hidden, "hidden"), positive_int(epochs, "epochs")
+        self.batch_size = positive_int(batch_size, "batch_size")
+        self.lr = positive(lr, "lr")
+        self.weight_decay = positive(weight_decay, "weight_decay", allow_zero=True)
+        self.dropout = unit_interval(dropout, "dropout")
+        if self.dropout == 1:
+            raise BadInputError("dropout must be below 1 (1 drops every unit)")
         self.seed, self.n_threads = int(seed), n_threads
-        self.device = _check_device(device)
+        self.device = torch_device(device)
 
-    def fit(self, X: Any, y: Any) -> HistogramMLP:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> HistogramMLP:
         """Train on ``X`` (villages x features) and labels ``y``."""
         import torch
         from torch import nn
@@ -319,8 +312,7 @@ class HistogramMLP:
         self.y_mean_, self.y_sd_ = float(yy.mean()), float(yy.std()) or 1.0
         target = ((yy - self.y_mean_) / self.y_sd_).astype(np.float32)
         dev = torch.device(self.device)
-        with _torch_deterministic(self.device, self.n_threads), torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+        with torch_determinism(self.seed, self.n_threads, self.device):
             h = self.hidden
             net = nn.Sequential(nn.Linear(x.shape[1], h), nn.ReLU(), nn.Dropout(self.dropout),
                                 nn.Linear(h, max(h // 2, 1)), nn.ReLU(), nn.Linear(max(h // 2, 1), 1)).to(dev)
@@ -344,7 +336,7 @@ class HistogramMLP:
         self.n_features_ = x.shape[1]
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted labels (original scale)."""
         import torch
 
@@ -354,13 +346,75 @@ class HistogramMLP:
         if x.shape[1] != self.n_features_:
             raise ValueError(f"X has {x.shape[1]} features, the model was trained on {self.n_features_}")
         dev = torch.device(self.device)
-        with _torch_deterministic(self.device, self.n_threads), torch.no_grad():
+        with torch_determinism(None, self.n_threads, self.device), torch.no_grad():
             out = self.net_(torch.from_numpy(x).to(dev))[:, 0].double().cpu().numpy()
         return out * self.y_sd_ + self.y_mean_
 
 
 # ----------------------------------------------------------------------------- evaluation
-def fold_labels(folds: dict[str, dict[str, Any]], n: int, split: str = "test") -> np.ndarray:
+def match_villages(locs: ArrayLike, years: ArrayLike, lat: ArrayLike, lon: ArrayLike, year: ArrayLike,
+                   tol: float = 1e-3) -> np.ndarray | None:
+    """Row of a table for each village of the histograms (by lat, lon, year); ``None`` if not one-to-one.
+
+    Coordinates are compared to ``tol`` degrees (files round them differently); a year counts as
+    100 degrees, so villages surveyed in two rounds are told apart.
+
+    Examples
+    --------
+    >>> match_villages([[0, 0], [1, 1]], [2010, 2010], [1, 0], [1, 0], [2010, 2010]).tolist()
+    [1, 0]
+    """
+    from scipy.spatial import cKDTree
+
+    a = np.c_[np.asarray(locs, dtype=float), np.asarray(years, dtype=float) * 100]
+    b = np.c_[np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), np.asarray(year, dtype=float) * 100]
+    if not (np.isfinite(a).all() and np.isfinite(b).all()) or len(a) != len(b):
+        return None
+    dist, idx = cKDTree(b).query(a)
+    if dist.max() > tol or len(set(idx.tolist())) != len(idx):
+        return None
+    return idx
+
+
+def align_predictions(table: pd.DataFrame, locs: ArrayLike, years: ArrayLike, columns: Sequence[str], *,
+                      lat: str = "lat", lon: str = "lon", year: str = "year") -> pd.DataFrame:
+    """Predictions made elsewhere, one row per village of the histograms, in their order.
+
+    ``table`` has one row per village with its coordinates, its survey year and one column per
+    model (for example the authors' DHS-trained CNNs applied to the LSMS villages). Rows are
+    matched with :func:`match_villages`; the year is read from the last four characters of the
+    ``year`` column, so ``2011`` and ``ethiopia_2011`` both work.
+
+    Raises
+    ------
+    BadInputError
+        A column is missing or not numeric, or the rows do not match the villages one to one.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"lat": [1.0, 0.0], "lon": [1.0, 0.0], "year": ["x_2010"] * 2, "m": [5.0, 7.0]})
+    >>> align_predictions(t, [[0, 0], [1, 1]], [2010, 2010], ["m"])["m"].tolist()
+    [7.0, 5.0]
+    """
+    lacking = [c for c in (lat, lon, year, *columns) if c not in table.columns]
+    if lacking:
+        raise BadInputError(f"the predictions lack the column(s) {', '.join(map(repr, lacking))}; "
+                            f"they have {', '.join(map(repr, table.columns))}")
+    yr = pd.to_numeric(table[year].astype(str).str.strip().str[-4:], errors="coerce")
+    idx = match_villages(locs, years, table[lat], table[lon], yr)
+    if idx is None:
+        raise BadInputError("the predictions do not have one row for each village (matched on latitude, "
+                            "longitude and year to 0.001 degrees); give one row per village of the "
+                            "histograms")
+    out = table.iloc[idx][list(columns)].reset_index(drop=True)
+    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(out[c]) or not np.isfinite(out[c]).all()]
+    if bad:
+        raise BadInputError(f"prediction column(s) {', '.join(map(repr, bad))} hold empty or "
+                            "non-numeric values")
+    return out.astype(float)
+
+
+def fold_labels(folds: Mapping[str, Mapping[str, ArrayLike]], n: int, split: str = "test") -> np.ndarray:
     """Fold name of each village from a folds dict ``{fold: {"test": indices, ...}}``.
 
     Every village must be in exactly one fold's ``split`` indices.
@@ -391,17 +445,25 @@ def fold_labels(folds: dict[str, dict[str, Any]], n: int, split: str = "test") -
     return out.astype(str)
 
 
-def cross_validate(model: str, features: Any, y: Any, folds: Any, country: Any, *,
-                   make_mlp: Callable[[], HistogramMLP] | None = None,
-                   n_threads: int | None = 1) -> tuple[np.ndarray, list[dict[str, Any]]]:
+MODEL_KINDS = ("ridge", "mlp", "country_mean")
+
+
+def village_predictions(model: str, features: ArrayLike | None, y: ArrayLike, folds: ArrayLike,
+                        country: ArrayLike, *, make_mlp: Callable[[], HistogramMLP] | None = None,
+                        n_threads: int | None = 1) -> tuple[np.ndarray, list[dict[str, str | int | float]]]:
     """Out-of-fold predictions of one model, holding out each fold label in turn.
+
+    The folds are :func:`statmethods.classify.folds.folds_from_labels` of ``folds`` and the loop
+    is :func:`statmethods.classify.validation.out_of_fold_predictions`, the package's one
+    cross-validation loop; this function only chooses the model.
 
     Parameters
     ----------
     model : str
-        ``"ridge"`` (penalty by leave-one-fold-out CV over the training folds), ``"mlp"``
-        (``make_mlp()`` for each fold), or ``"country_mean"`` (``features`` unused).
-    features : array
+        ``"ridge"`` (:class:`GroupedRidgeCV`: penalty by leave-one-fold-out CV over the training
+        folds), ``"mlp"`` (``make_mlp()`` for each fold), or ``"country_mean"``
+        (:class:`CountryMeanRegressor` on ``country``; ``features`` unused).
+    features : array or None
         Villages x features.
     y, folds, country : arrays
         Labels, fold label of each village (the paper's folds, or the country for a
@@ -412,38 +474,40 @@ def cross_validate(model: str, features: Any, y: Any, folds: Any, country: Any, 
     predictions : numpy.ndarray
         One out-of-fold prediction per village.
     info : list of dict
-        Per fold: ``fold``, ``n_test`` and, for ridge, the chosen ``alpha``.
+        Per fold (in sorted order of the labels): ``fold``, ``n_test`` and, for ridge, the chosen
+        ``alpha``.
+
+    Examples
+    --------
+    >>> y = np.array([0.0, 1.0, 5.0, 6.0]); c = np.array(["a", "a", "b", "b"])
+    >>> village_predictions("country_mean", None, y, [0, 1, 0, 1], c)[0].tolist()
+    [1.0, 0.0, 6.0, 5.0]
     """
-    yy = np.asarray(y, dtype=float)
+    choice(model, "model", MODEL_KINDS)
     f = np.asarray(folds).astype(str)
-    c = np.asarray(country).astype(str)
-    x = None if model == "country_mean" else np.asarray(features, dtype=float)
-    pred = np.full(len(yy), np.nan)
-    info = []
-    levels = sorted(set(f.tolist()))
-    if len(levels) < 2:
-        raise ValueError("cross-validation needs at least 2 folds")
-    for lev in levels:
-        te = f == lev
-        tr = ~te
-        row: dict[str, Any] = {"fold": str(lev), "n_test": int(te.sum())}
+    splits = folds_from_labels(f)
+    spec: Callable[[], object]
+    params: dict[str, np.ndarray] = {}
+    if model == "ridge":
+        x = np.asarray(features, dtype=float)
+        spec, params = (lambda: GroupedRidgeCV(n_threads=n_threads)), {"groups": f}
+    elif model == "mlp":
+        if make_mlp is None:
+            raise BadInputError("model 'mlp' needs make_mlp, a function returning a HistogramMLP")
+        x, spec = np.asarray(features, dtype=float), make_mlp
+    else:
+        x, spec = np.asarray(country).astype(str), CountryMeanRegressor
+    oof = out_of_fold_predictions(spec, x, y, splits, fit_params=params, keep_models=True)
+    info: list[dict[str, str | int | float]] = []
+    for (_, te), m in zip(splits, oof.models, strict=True):
+        row: dict[str, str | int | float] = {"fold": str(f[te[0]]), "n_test": int(te.size)}
         if model == "ridge":
-            m = GroupedRidgeCV(n_threads=n_threads).fit(x[tr], yy[tr], f[tr])
-            pred[te] = m.predict(x[te])
             row["alpha"] = m.alpha_
-        elif model == "mlp":
-            if make_mlp is None:
-                raise ValueError("model 'mlp' needs make_mlp, a function returning a HistogramMLP")
-            pred[te] = make_mlp().fit(x[tr], yy[tr]).predict(x[te])
-        elif model == "country_mean":
-            pred[te] = CountryMeanRegressor().fit(yy[tr], c[tr]).predict(c[te])
-        else:
-            raise ValueError(f"unknown model {model!r}; use 'ridge', 'mlp' or 'country_mean'")
         info.append(row)
-    return pred, info
+    return oof.output, info
 
 
-def poverty_metrics(y: Any, pred: Any, folds: Any) -> pd.DataFrame:
+def poverty_metrics(y: ArrayLike, pred: ArrayLike, folds: ArrayLike) -> pd.DataFrame:
     """r² and R² in each fold and pooled over all out-of-fold predictions.
 
     Returns a DataFrame with columns ``fold``, ``n``, ``r2`` (squared Pearson correlation) and
@@ -463,8 +527,13 @@ def poverty_metrics(y: Any, pred: Any, folds: Any) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class PovertyCVResult:
+class PovertyCVResult(EstimateResult):
     """Out-of-fold predictions and metrics of several models and evaluations.
+
+    Follows the package's result protocol (:class:`statmethods.results.EstimateResult`):
+    ``estimates`` are the pooled r² and R² of each (model, evaluation), a Series on the index
+    (``model``, ``evaluation``, ``metric``); ``se`` their spread over folds, ``sd(fold) / sqrt(k)``;
+    ``conf_int``, ``table`` and ``summary`` are inherited, nothing is overridden.
 
     Attributes
     ----------
@@ -485,50 +554,38 @@ class PovertyCVResult:
     confidence: float = 0.95
     notes: list[str] = field(default_factory=list)
 
-    def _pooled(self) -> pd.DataFrame:
+    title = "Village wealth from image histograms: pooled out-of-fold r² and R² (se from the fold spread)"
+
+    def _long(self, frame: pd.DataFrame) -> pd.Series:
+        out = frame[["r2", "R2"]].stack()
+        out.index = out.index.set_names(["model", "evaluation", "metric"])
+        return out.astype(float)
+
+    @property
+    def estimates(self) -> pd.Series:
+        """Pooled r² and R² by (model, evaluation, metric)."""
         m = self.metrics[self.metrics["fold"] == "pooled"]
-        return m.set_index(["model", "evaluation"])[["r2", "R2"]]
+        return self._long(m.set_index(["model", "evaluation"])).rename("estimate")
 
     @property
-    def estimates(self) -> pd.DataFrame:
-        """Pooled r² and R² by (model, evaluation)."""
-        return self._pooled()
-
-    @property
-    def se(self) -> pd.DataFrame:
+    def se(self) -> pd.Series:
         """Standard error of the pooled figures from the spread over folds: ``sd(fold) / sqrt(k)``."""
         per = self.metrics[self.metrics["fold"] != "pooled"]
         g = per.groupby(["model", "evaluation"], sort=False)[["r2", "R2"]]
-        return (g.std(ddof=1) / np.sqrt(g.count())).reindex(self._pooled().index)
+        return self._long(g.std(ddof=1) / np.sqrt(g.count())).reindex(self.estimates.index).rename("se")
 
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        """Normal interval ``pooled -/+ z se``; columns ``r2_lower/_upper``, ``R2_lower/_upper``."""
-        from .._stats import z_quantile
-
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        est, se = self.estimates, self.se
-        return pd.DataFrame({"r2_lower": est["r2"] - z * se["r2"], "r2_upper": est["r2"] + z * se["r2"],
-                             "R2_lower": est["R2"] - z * se["R2"], "R2_upper": est["R2"] + z * se["R2"]})
-
-    def table(self) -> pd.DataFrame:
-        """The rows of ``poverty_metrics.csv``: model, evaluation, fold, r2, R2."""
-        return self.metrics[["model", "evaluation", "fold", "r2", "R2"]].reset_index(drop=True)
-
-    def summary(self) -> Summary:
-        """Pooled r² and R² with the fold spread."""
-        est, se = self.estimates, self.se
-        tab = pd.DataFrame({k: est[k].round(3).astype(str) + " ± " + se[k].round(3).astype(str)
-                            for k in ("r2", "R2")})
-        header = {"Villages": str(len(self.labels)),
-                  "Models": ", ".join(dict.fromkeys(self.metrics["model"])),
-                  "Evaluations": ", ".join(dict.fromkeys(self.metrics["evaluation"]))}
-        return Summary("Village wealth from image histograms: pooled out-of-fold r² and R² (± se over folds)",
-                       header, tab, ["r2: squared Pearson correlation; R2: coefficient of determination "
-                                     "1 - SSE/SST."] + list(self.notes))
+    def _summary_header(self) -> dict[str, str]:
+        return {"Villages": str(len(self.labels)),
+                "Models": ", ".join(dict.fromkeys(self.metrics["model"])),
+                "Evaluations": ", ".join(dict.fromkeys(self.metrics["evaluation"])),
+                "Metrics": "r2: squared Pearson correlation; R2: 1 - SSE/SST",
+                **{f"Note {i}": n for i, n in enumerate(self.notes, start=1)}}
 
 
 # ----------------------------------------------------------------------------- villages -> districts
-def district_direct_estimates(labels: Any, predictions: Any, district: Any, stratum: Any,
+def district_direct_estimates(labels: ArrayLike, predictions: ArrayLike, district: ArrayLike,
+                              stratum: ArrayLike, *, lat: ArrayLike | None = None,
+                              lon: ArrayLike | None = None,
                               min_villages: int = 2) -> pd.DataFrame:
     """Direct estimates of district means from surveyed villages, with the satellite covariate.
 
@@ -538,13 +595,15 @@ def district_direct_estimates(labels: Any, predictions: Any, district: Any, stra
     three villages a district's own variance is too noisy to be treated as known, as the
     Fay–Herriot model does. The covariate is the mean satellite prediction of the villages.
     Villages with a missing district are left out; districts with fewer than ``min_villages``
-    villages are dropped (their variance cannot be estimated).
+    villages are dropped (their variance cannot be estimated). With ``lat`` and ``lon`` (the
+    villages' coordinates) each district also gets the mean position of its villages, where
+    boundaries are not at hand to map it.
 
     Returns
     -------
     DataFrame
         Index ``district``; columns ``stratum``, ``villages``, ``direct``, ``sampling_variance``,
-        ``satellite``.
+        ``satellite`` (and ``lat``, ``lon``).
 
     Examples
     --------
@@ -552,14 +611,17 @@ def district_direct_estimates(labels: Any, predictions: Any, district: Any, stra
     >>> t[["direct", "sampling_variance"]].round(3).values.tolist()
     [[1.5, 0.625], [4.0, 0.625]]
     """
-    if isinstance(min_villages, bool) or not isinstance(min_villages, int) or min_villages < 2:
-        raise ValueError(f"min_villages must be an integer of at least 2, got {min_villages!r}")
+    positive_int(min_villages, "min_villages", minimum=2)
     df = pd.DataFrame({"label": np.asarray(labels, dtype=float), "pred": np.asarray(predictions, dtype=float),
                        "district": pd.Series(np.asarray(district, dtype=object)),
-                       "stratum": np.asarray(stratum).astype(str)}).dropna(subset=["district"])
-    g = df.groupby("district", sort=True)
+                       "stratum": np.asarray(stratum).astype(str)})
+    where = ["lat", "lon"] if lat is not None and lon is not None else []
+    if where:
+        df["lat"], df["lon"] = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    g = df.dropna(subset=["district"]).groupby("district", sort=True)
     tab = pd.DataFrame({"stratum": g["stratum"].first(), "villages": g.size(), "direct": g["label"].mean(),
-                        "s2": g["label"].var(ddof=1), "satellite": g["pred"].mean()})
+                        "s2": g["label"].var(ddof=1), "satellite": g["pred"].mean(),
+                        **{c: g[c].mean() for c in where}})
     tab = tab[tab["villages"] >= min_villages]
     if len(tab) == 0:
         raise ValueError(f"no district has at least {min_villages} surveyed villages")
@@ -569,11 +631,11 @@ def district_direct_estimates(labels: Any, predictions: Any, district: Any, stra
         raise ValueError("the villages of a stratum have no spread within districts; the sampling variance "
                          f"would be 0 ({', '.join(pooled.index[pooled <= 0])})")
     tab["sampling_variance"] = tab["stratum"].map(pooled) / tab["villages"]
-    return tab[["stratum", "villages", "direct", "sampling_variance", "satellite"]]
+    return tab[["stratum", "villages", "direct", "sampling_variance", "satellite", *where]]
 
 
 def fay_herriot_gain(table: pd.DataFrame, formula: str = "direct ~ satellite",
-                     confidence: float = 0.95) -> tuple[Any, pd.DataFrame]:
+                     confidence: float = 0.95) -> tuple[FayHerriotResult, pd.DataFrame]:
     """Fay–Herriot EBLUPs of district means with the satellite covariate, and their MSE gain.
 
     Calls :func:`statmethods.area.small_area.fay_herriot` on a table from
@@ -585,8 +647,10 @@ def fay_herriot_gain(table: pd.DataFrame, formula: str = "direct ~ satellite",
     result
         The Fay–Herriot result.
     gains : DataFrame
-        Per district: ``villages``, ``direct``, ``eblup``, ``mse_direct``, ``mse_eblup`` and
-        ``mse_ratio = mse_eblup / mse_direct`` (below 1: the EBLUP is more precise).
+        Per district: ``villages``, ``direct``, ``eblup``, ``mse_direct``, ``mse_eblup``,
+        ``mse_ratio = mse_eblup / mse_direct`` (below 1: the EBLUP is more precise), ``gamma``
+        (the weight of the direct estimate in the EBLUP) and, where the table has them, ``lat``
+        and ``lon``.
     """
     from ..area.small_area import fay_herriot
 
@@ -598,4 +662,8 @@ def fay_herriot_gain(table: pd.DataFrame, formula: str = "direct ~ satellite",
                           "mse_direct": t["sampling_variance"].to_numpy(), "mse_eblup": mse},
                          index=pd.Index(t["district"], name="district"))
     gains["mse_ratio"] = gains["mse_eblup"] / gains["mse_direct"]
+    gains["gamma"] = np.asarray(res.gamma, dtype=float)
+    for c in ("lat", "lon"):
+        if c in t:
+            gains[c] = t[c].to_numpy()
     return res, gains

@@ -2,8 +2,10 @@
 
 - :mod:`.accuracy`: good-practice accuracy assessment and stratified area estimation;
 - :mod:`.design`: sample size and allocation of a map-stratified reference sample;
-- :mod:`.simulation`: repeated sampling from a known truth: bias and interval coverage, one
-  simulator per estimator, and :func:`interval_coverage` for any estimator;
+- :mod:`.coverage`: interval coverage of any estimator against a known truth, with its Monte
+  Carlo standard error (:func:`interval_coverage`), and the simulators' results;
+- :mod:`.simulators`: resampling a known map or a synthetic population (the one stratified
+  sampler :func:`draw_stratified_sample`, and one ``simulate_*`` function per estimator);
 - :mod:`.landcover`: areas from a classified map (pixel counts, probability sums, stratified
   estimates with the map classes as strata); the classifiers are in :mod:`statmethods.classify`;
 - :mod:`.regression`: the regression estimator on an area frame with a satellite auxiliary;
@@ -11,28 +13,28 @@
 """
 
 from importlib import import_module
-from typing import Any
 
 from .accuracy import (
-    AccuracyAssessment,
     StratifiedAreaResult,
     counts_from_samples,
     stratified_area_estimate,
     stratified_estimates_batch,
 )
-from .design import allocate_sample, sample_size_overall_accuracy
-from .regression import RegressionEstimate, RegressionResult, regression_estimator
-from .simulation import (
+from .coverage import (
     AccuracySimulation,
     CoverageSimulation,
     FayHerriotSimulation,
     IntervalCoverage,
     RegressionSimulation,
+    interval_coverage,
+)
+from .design import allocate_sample, sample_size_overall_accuracy
+from .regression import RegressionResult, regression_estimator
+from .simulators import (
     cap_allocation,
     coverage_simulation,
     coverage_simulation_loop,
     draw_stratified_sample,
-    interval_coverage,
     population_confusion,
     simulate_fay_herriot,
     simulate_regression_estimator,
@@ -50,21 +52,19 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "AccuracyAssessment",
     "AccuracySimulation",
     "BatteseHarterFullerResult",
     "CoverageSimulation",
     "FayHerriotResult",
     "FayHerriotSimulation",
     "IntervalCoverage",
-    "RegressionEstimate",
     "RegressionResult",
     "RegressionSimulation",
     "StratifiedAreaResult",

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from .._stats import z_quantile
 from .._summary import Summary
+from ..results import EstimateResult
+from ..validation import confidence as confidence_level
+from ..validation import positive, z_quantile
 
 __all__ = [
-    "AccuracyAssessment",
     "StratifiedAreaResult",
     "counts_from_samples",
     "stratified_area_estimate",
@@ -26,7 +27,8 @@ __all__ = [
 ]
 
 
-def _validate(sample_counts: Any, map_area: Any, class_names: Sequence[str] | None,
+def _validate(sample_counts: npt.ArrayLike | pd.DataFrame, map_area: npt.ArrayLike,
+              class_names: Sequence[str] | None,
               pixel_area: float, min_per_stratum: int = 2) -> tuple[np.ndarray, np.ndarray, list[str]]:
     if isinstance(sample_counts, pd.DataFrame):
         if class_names is None:
@@ -65,8 +67,7 @@ def _validate(sample_counts: Any, map_area: Any, class_names: Sequence[str] | No
         )
     if len(set(names)) != k:
         raise ValueError("class_names must be unique")
-    if not (isinstance(pixel_area, int | float) and pixel_area > 0):
-        raise ValueError(f"pixel_area must be a positive number (ha per pixel), got {pixel_area!r}")
+    positive(pixel_area, "pixel_area")
     n_i = counts.sum(axis=1)
     for name, n, a in zip(names, n_i, area, strict=True):
         if a > 0 and n < min_per_stratum:
@@ -130,14 +131,18 @@ def stratified_estimates_batch(counts: np.ndarray, weights: np.ndarray) -> dict[
 
 
 @dataclass(frozen=True)
-class StratifiedAreaResult:
-    """Result of :func:`stratified_area_estimate` (also known as ``AccuracyAssessment``).
+class StratifiedAreaResult(EstimateResult):
+    """Result of :func:`stratified_area_estimate`.
 
-    ``estimates`` and ``se`` are the error-adjusted areas and their standard errors; the
-    accuracies are in ``users_accuracy``, ``producers_accuracy``, ``overall_accuracy`` with
-    their ``*_se``. ``*_ci`` are half-widths of the ``confidence`` intervals (normal
-    approximation, ``z * se``). ``batch`` holds the raw arrays of
-    :func:`stratified_estimates_batch`.
+    ``estimates`` and ``se`` are the error-adjusted areas and their standard errors, and the
+    inherited :meth:`conf_int` gives their intervals; the accuracies are in ``users_accuracy``,
+    ``producers_accuracy``, ``overall_accuracy`` with their ``*_se``, and their intervals in
+    :meth:`users_conf_int` and :meth:`producers_conf_int`. ``*_ci`` are half-widths of the
+    ``confidence`` intervals (normal approximation, ``z * se``). ``batch`` holds the raw arrays
+    of :func:`stratified_estimates_batch`.
+
+    Overrides: :meth:`table` (one row per class with the accuracies: the columns of the
+    chapter's ``area_estimates.csv``) and :meth:`summary` (adds the design and overall accuracy).
     """
 
     class_names: list[str]
@@ -145,8 +150,8 @@ class StratifiedAreaResult:
     map_area_px: np.ndarray
     pixel_area: float
     confidence: float
-    z: float
     batch: dict[str, np.ndarray]
+    title = "Accuracy assessment and area estimation"
 
     @property
     def estimates(self) -> pd.Series:
@@ -231,23 +236,24 @@ class StratifiedAreaResult:
     def overall_accuracy_se(self) -> float:
         return float(self.batch["overall_se"])
 
-    def conf_int(self, confidence: float | str | None = None, what: str = "area") -> pd.DataFrame:
-        """Lower and upper confidence limits for ``area``, ``users`` or ``producers``.
-
-        ``confidence`` defaults to the level of the estimate. (For older code, a first
-        argument ``"area"``, ``"users"`` or ``"producers"`` is read as ``what``.)
-        """
-        if isinstance(confidence, str):
-            confidence, what = None, confidence
-        if what not in ("area", "users", "producers"):
-            raise ValueError(f"what must be 'area', 'users' or 'producers', got {what!r}")
+    def _interval(self, est: pd.Series, se: pd.Series, confidence: float | None) -> pd.DataFrame:
         z = self.z if confidence is None else z_quantile(confidence)
-        est, se = {
-            "area": (self.area, self.area_se),
-            "users": (self.users_accuracy, self.users_se),
-            "producers": (self.producers_accuracy, self.producers_se),
-        }[what]
         return pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
+
+    def users_conf_int(self, confidence: float | None = None) -> pd.DataFrame:
+        """Normal intervals of the user's accuracies (``lower``, ``upper``), one row per class.
+
+        Examples
+        --------
+        >>> r = stratified_area_estimate([[45, 5], [4, 46]], [300, 700])
+        >>> r.users_conf_int(0.9).round(3).loc["class 1"].tolist()
+        [0.83, 0.97]
+        """
+        return self._interval(self.users_accuracy, self.users_se, confidence)
+
+    def producers_conf_int(self, confidence: float | None = None) -> pd.DataFrame:
+        """Normal intervals of the producer's accuracies (``lower``, ``upper``), one row per class."""
+        return self._interval(self.producers_accuracy, self.producers_se, confidence)
 
     def table(self) -> pd.DataFrame:
         """One row per class: the columns of the chapter's ``area_estimates.csv``."""
@@ -283,11 +289,11 @@ class StratifiedAreaResult:
             "producer's": t["producers_accuracy"].map("{:.3f}".format),
             "± p": t["producers_ci"].map("{:.3f}".format),
         })
-        return Summary("Accuracy assessment and area estimation", header, shown)
+        return Summary(self.title, header, shown)
 
 
 def stratified_area_estimate(
-    sample_counts: Any,
+    sample_counts: npt.ArrayLike | pd.DataFrame,
     map_area: Sequence[float] | np.ndarray,
     class_names: Sequence[str] | None = None,
     *,
@@ -329,14 +335,10 @@ def stratified_area_estimate(
     >>> round(r.area.iloc[0]), round(r.area_ci.iloc[0])
     (21158, 6158)
     """
-    z = z_quantile(confidence)
+    level = confidence_level(confidence)
     counts, area, names = _validate(sample_counts, map_area, class_names, pixel_area)
     est = stratified_estimates_batch(counts, area / area.sum())
-    return StratifiedAreaResult(names, counts, area, float(pixel_area), float(confidence), z, est)
-
-
-AccuracyAssessment = StratifiedAreaResult
-"""The former name of :class:`StratifiedAreaResult`, kept for existing code."""
+    return StratifiedAreaResult(names, counts, area, float(pixel_area), level, est)
 
 
 def counts_from_samples(map_class: Sequence, reference_class: Sequence,

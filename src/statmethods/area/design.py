@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..validation import choice, positive, positive_int
+
 __all__ = ["allocate_sample", "sample_size_overall_accuracy"]
 
 
@@ -44,8 +46,7 @@ def sample_size_overall_accuracy(
         raise ValueError("weights must be non-negative and not all zero")
     if np.any((u < 0) | (u > 1)):
         raise ValueError("expected_users_accuracy values must lie in [0, 1]")
-    if not target_se > 0:
-        raise ValueError(f"target_se must be positive, got {target_se!r}")
+    target_se = positive(target_se, "target_se")
     w = w / w.sum()
     return int(np.ceil(np.round((np.sum(w * np.sqrt(u * (1 - u))) / target_se) ** 2, 6)))
 
@@ -94,6 +95,9 @@ def allocate_sample(
     >>> allocate_sample(100, [0.5, 0.3, 0.2]).tolist()
     [50, 30, 20]
     """
+    n = positive_int(n, "n")
+    method = choice(method, "method", ["proportional", "equal", "neyman"])
+    min_per_stratum = positive_int(min_per_stratum, "min_per_stratum", minimum=0)
     w = np.asarray(weights, dtype=float)
     k = w.size
     if np.any(w < 0) or w.sum() <= 0:
@@ -107,7 +111,7 @@ def allocate_sample(
         share = w
     elif method == "equal":
         share = np.ones(k)
-    elif method == "neyman":
+    else:  # "neyman"
         if expected_users_accuracy is None:
             raise ValueError("method='neyman' needs expected_users_accuracy (one value per stratum)")
         u = np.asarray(expected_users_accuracy, dtype=float)
@@ -116,7 +120,5 @@ def allocate_sample(
         share = w * np.sqrt(u * (1 - u))
         if share.sum() == 0:
             share = w
-    else:
-        raise ValueError(f"method must be 'proportional', 'equal' or 'neyman', got {method!r}")
     rest = n - min_per_stratum * k
     return min_per_stratum + _round_preserving_total(rest * share / share.sum(), rest)

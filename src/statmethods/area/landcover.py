@@ -15,13 +15,16 @@ map class, as Part III's estimators expect.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..classify.labels import LabelEncoding
-from .accuracy import AccuracyAssessment, stratified_area_estimate
+from ..validation import positive_int
+from ..validation import rng as make_rng
+from .accuracy import StratifiedAreaResult, stratified_area_estimate
+from .simulators import draw_stratified_sample
 
 __all__ = [
     "area_comparison",
@@ -32,35 +35,36 @@ __all__ = [
 ]
 
 
-def stratified_reference_sample(map_labels: Any, n_per_stratum: int, *, seed: int = 0,
+def stratified_reference_sample(map_labels: npt.ArrayLike, n_per_stratum: int, *,
+                                seed: int | np.random.Generator = 0,
                                 classes: Sequence | None = None) -> np.ndarray:
     """Indices of a stratified random sample: ``n_per_stratum`` units from each map class.
 
-    A map class with fewer units than ``n_per_stratum`` is sampled completely.
+    A map class with fewer units than ``n_per_stratum`` is sampled completely. The draw is
+    :func:`statmethods.area.simulators.draw_stratified_sample` with an equal allocation.
+
+    Examples
+    --------
+    >>> stratified_reference_sample(["a", "a", "a", "b", "b"], 2, seed=0).tolist()
+    [1, 2, 3, 4]
     """
+    n_per_stratum = positive_int(n_per_stratum, "n_per_stratum", minimum=2)
     m = np.asarray(map_labels, dtype=object)
-    if not isinstance(n_per_stratum, int | np.integer) or n_per_stratum < 2:
-        raise ValueError(f"n_per_stratum must be an integer of at least 2 (needed for variances), "
-                         f"got {n_per_stratum!r}")
-    rng = np.random.default_rng(seed)
     levels = list(classes) if classes is not None else sorted(set(m.tolist()), key=str)
-    picks = []
-    for c in levels:
-        idx = np.flatnonzero(m == c)
-        if idx.size:
-            picks.append(rng.choice(idx, size=min(n_per_stratum, idx.size), replace=False))
-    return np.sort(np.concatenate(picks)) if picks else np.array([], dtype=int)
+    sizes = np.array([np.count_nonzero(m == c) for c in levels], dtype=np.int64)
+    sample = draw_stratified_sample(m, np.minimum(n_per_stratum, sizes), levels, rng=make_rng(seed))
+    return np.sort(sample["index"].to_numpy())
 
 
 def area_from_reference_sample(
-    map_labels: Any,
+    map_labels: npt.ArrayLike,
     sample_index: np.ndarray,
-    reference_labels: Any,
+    reference_labels: npt.ArrayLike,
     classes: Sequence,
     *,
     pixel_area: float = 1.0,
     confidence: float = 0.95,
-) -> AccuracyAssessment:
+) -> StratifiedAreaResult:
     """Stratified area estimate with the predicted classes as strata (Olofsson et al. 2014).
 
     The classifier's map gives the stratum of every unit and the mapped (pixel-counting) area of
@@ -115,7 +119,7 @@ def probability_area(proba: np.ndarray, pixel_area: float = 1.0) -> np.ndarray:
     return p.sum(axis=0) * pixel_area
 
 
-def confusion_corrected_shares(map_counts: Any, confusion: Any) -> np.ndarray:
+def confusion_corrected_shares(map_counts: npt.ArrayLike, confusion: npt.ArrayLike) -> np.ndarray:
     """Class shares from mapped counts and a confusion matrix of P(predicted | true), by inversion.
 
     If ``C[j, i]`` is the probability that a unit of true class ``j`` is predicted as ``i`` and
@@ -160,8 +164,8 @@ def confusion_corrected_shares(map_counts: Any, confusion: Any) -> np.ndarray:
 
 
 def area_comparison(
-    assessment: AccuracyAssessment,
-    true_labels: Any | None = None,
+    assessment: StratifiedAreaResult,
+    true_labels: npt.ArrayLike | None = None,
     proba: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Pixel-counting, probability-sum and stratified areas side by side (and the truth when known).
@@ -174,7 +178,7 @@ def area_comparison(
     out = pd.DataFrame({"pixel_count": assessment.map_area.to_numpy()}, index=pd.Index(names, name="class"))
     if proba is not None:
         out["probability_sum"] = probability_area(proba, assessment.pixel_area)
-    ci = assessment.conf_int("area")
+    ci = assessment.conf_int()
     out["stratified"] = assessment.area.to_numpy()
     out["ci_low"], out["ci_high"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
     if true_labels is not None:

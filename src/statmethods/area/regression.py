@@ -25,18 +25,24 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from .._stats import z_quantile
 from .._summary import Summary
+from ..results import EstimateResult
+from ..validation import confidence as confidence_level
+from ..validation import z_quantile
 
-__all__ = ["RegressionEstimate", "RegressionResult", "regression_estimator"]
+__all__ = ["RegressionResult", "regression_estimator"]
 
 
 @dataclass(frozen=True)
-class RegressionResult:
-    """Result of :func:`regression_estimator` (also known as ``RegressionEstimate``).
+class RegressionResult(EstimateResult):
+    """Result of :func:`regression_estimator`.
 
     ``estimates`` and ``se`` are the regression estimates of the totals and their standard
-    errors, one per response.
+    errors, one per response; the inherited :meth:`conf_int` gives their intervals and
+    :meth:`direct_conf_int` those of the direct expansion estimator.
+
+    Overrides: :meth:`table` (both estimators, CVs, r² and efficiency per response) and
+    :meth:`summary` (adds the design and the slopes).
 
     ``table_`` has one row per response variable with the direct expansion and regression
     estimates of the population total, their standard errors, ``r2`` and the relative
@@ -50,9 +56,9 @@ class RegressionResult:
     population_size: float
     sample_size: int
     confidence: float
-    z: float
     auxiliaries: list[str]
     notes: list[str] = field(default_factory=list)
+    title = "Regression estimator with a satellite auxiliary"
 
     @property
     def estimates(self) -> pd.Series:
@@ -87,16 +93,13 @@ class RegressionResult:
         """``v(direct) / v(regression)``, both estimated from the same sample."""
         return self.table_["re_observed"]
 
-    def conf_int(self, confidence: float | None = None, estimator: str = "regression") -> pd.DataFrame:
-        """Normal intervals for the totals of the ``"regression"`` or ``"direct"`` estimator.
+    def direct_conf_int(self, confidence: float | None = None) -> pd.DataFrame:
+        """Normal intervals (``lower``, ``upper``) of the direct expansion totals, one row per response.
 
         ``confidence`` defaults to the level the estimator was called with.
         """
-        if estimator not in ("regression", "direct"):
-            raise ValueError("estimator must be 'regression' or 'direct'")
         z = self.z if confidence is None else z_quantile(confidence)
-        key = "reg" if estimator == "regression" else "direct"
-        est, se = self.table_[f"{key}_total"], self.table_[f"{key}_se"]
+        est, se = self.direct_total, self.direct_se
         return pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
 
     def table(self) -> pd.DataFrame:
@@ -136,7 +139,7 @@ class RegressionResult:
             "v_dir/v_reg": t["re_observed"].map("{:.2f}".format),
         })
         notes = ["Slopes b:", self.coefficients.round(4).to_string(), *self.notes]
-        return Summary("Regression estimator with a satellite auxiliary", header, shown, notes)
+        return Summary(self.title, header, shown, notes)
 
 
 def _as_list(v: str | Sequence[str], what: str) -> list[str]:
@@ -201,10 +204,33 @@ def regression_estimator(
     >>> round(float(r.total.iloc[0]), 1)
     490.0
     """
-    z = z_quantile(confidence)
+    level = confidence_level(confidence)
+    ys, xs = _as_list(y, "y"), _as_list(x, "x")
+    sample, labels, pop = _frame(data, ys, xs, population, strata, size)
+    big_n, n_h, single = _stratum_sizes(labels, pop, size, collapse_singletons)
+    design = _Design(sample[xs].to_numpy(dtype=float), labels, xs, pop[xs].astype(float), big_n, n_h, single,
+                     one_stratum=strata is None)
+    rows, coefs, per_stratum = {}, {}, {}
+    for yc in ys:
+        rows[yc], coefs[yc], per_stratum[yc] = design.estimate(sample[yc].to_numpy(dtype=float))
+    notes: list[str] = []
+    if single:
+        notes.append(f"Strata {[str(s) for s in single]} have one sample unit each; they were collapsed into "
+                     "one stratum for the variance (conservative).")
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "response"
+    return RegressionResult(
+        table_=table, coefficients=pd.DataFrame(coefs).T, strata_=per_stratum,
+        population_size=float(big_n.sum()),
+        sample_size=int(len(data)), confidence=level, auxiliaries=xs, notes=notes,
+    )
+
+
+def _frame(data: pd.DataFrame, ys: list[str], xs: list[str], population: pd.DataFrame, strata: str | None,
+           size: str) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The numeric sample columns, the stratum of each unit and the population table, checked."""
     if not isinstance(data, pd.DataFrame) or not isinstance(population, pd.DataFrame):
         raise ValueError("data and population must be pandas DataFrames")
-    ys, xs = _as_list(y, "y"), _as_list(x, "x")
     for c in ys + xs + ([strata] if strata else []):
         if c not in data.columns:
             raise ValueError(f"column {c!r} is not in data")
@@ -218,16 +244,19 @@ def regression_estimator(
     if strata is None:
         if len(population) != 1:
             raise ValueError("without strata, population must have exactly one row (N and the x means)")
-        labels = np.zeros(len(data), dtype=int)
-        pop = population.set_axis([0])
-    else:
-        labels = data[strata].to_numpy()
-        if pd.isna(labels).any():
-            raise ValueError(f"stratum column {strata!r} has missing values")
-        pop = population
-        unknown = sorted({str(v) for v in pd.unique(labels) if v not in pop.index})
-        if unknown:
-            raise ValueError(f"strata {unknown} are in the sample but not in population's index")
+        return sample, np.zeros(len(data), dtype=int), population.set_axis([0])
+    labels = data[strata].to_numpy()
+    if pd.isna(labels).any():
+        raise ValueError(f"stratum column {strata!r} has missing values")
+    unknown = sorted({str(v) for v in pd.unique(labels) if v not in population.index})
+    if unknown:
+        raise ValueError(f"strata {unknown} are in the sample but not in population's index")
+    return sample, labels, population
+
+
+def _stratum_sizes(labels: np.ndarray, pop: pd.DataFrame, size: str,
+                   collapse_singletons: bool) -> tuple[pd.Series, pd.Series, list]:
+    """Population sizes ``N_h``, sample sizes ``n_h`` and the single-unit strata, checked."""
     big_n = pop[size].astype(float)
     n_h = pd.Series(labels).value_counts().reindex(pop.index, fill_value=0)
     if (n_h == 0).any():
@@ -250,96 +279,92 @@ def regression_estimator(
             f"only one stratum ({single[0]!s}) has a single sample unit, and a collapsed stratum needs at "
             "least 2; merge that stratum with a neighbour in data and population instead"
         )
+    return big_n, n_h, single
 
-    xv = sample[xs].to_numpy(dtype=float)
-    nn = n_h.reindex(labels).to_numpy(dtype=float)
-    nh_u = n_h.reindex(labels).to_numpy()
-    big_n_u = big_n.reindex(labels).to_numpy()
-    f_u = nn / big_n_u
-    xmean_h = sample[xs].groupby(labels).transform("mean").to_numpy()
-    dx = xv - xmean_h
-    p = len(xs)
-    one_stratum = strata is None
-    if one_stratum:
-        if len(data) < p + 2:
+
+class _Design:
+    """The auxiliaries of one stratified sample, with the weights of the pooled slope."""
+
+    def __init__(self, xv: np.ndarray, labels: np.ndarray, xs: list[str], pop_x: pd.DataFrame,
+                 big_n: pd.Series, n_h: pd.Series, single: list, *, one_stratum: bool) -> None:
+        self.xv, self.labels, self.xs, self.big_n, self.n_h, self.single = xv, labels, xs, big_n, n_h, single
+        self.one_stratum = one_stratum
+        nn = n_h.reindex(labels).to_numpy(dtype=float)
+        nh_u = n_h.reindex(labels).to_numpy()
+        big_n_u = big_n.reindex(labels).to_numpy()
+        f_u = nn / big_n_u
+        xmean_h = pd.DataFrame(xv, columns=xs).groupby(labels).transform("mean").to_numpy()
+        self.dx = xv - xmean_h
+        p = len(xs)
+        if one_stratum and len(xv) < p + 2:
             raise ValueError(
                 f"the regression estimator with {p} auxiliaries needs at least {p + 2} sample units")
-    # Weights a_h / (n_h - 1), a_h = N_h^2 (1 - f_h) / n_h (0 for single-unit strata).
-    w = np.where(nh_u >= 2, big_n_u**2 * (1 - f_u) / nn / np.maximum(nn - 1, 1), 0.0)
-    if np.linalg.matrix_rank(dx[w > 0] * np.sqrt(w[w > 0])[:, None]) < p:
-        raise ValueError(
-            f"singular design: the auxiliaries {xs} do not vary (or are collinear) within strata, so the "
-            "slope cannot be estimated; drop a redundant auxiliary or use fewer, larger strata"
-        )
-    pop_x = pop[xs].astype(float)
-    if not np.all(np.isfinite(pop_x.to_numpy())):
-        raise ValueError("population means of x must be finite numbers")
-    total_n = float(big_n.sum())
+        # Weights a_h / (n_h - 1), a_h = N_h^2 (1 - f_h) / n_h (0 for single-unit strata).
+        self.w = np.where(nh_u >= 2, big_n_u**2 * (1 - f_u) / nn / np.maximum(nn - 1, 1), 0.0)
+        w = self.w
+        if np.linalg.matrix_rank(self.dx[w > 0] * np.sqrt(w[w > 0])[:, None]) < p:
+            raise ValueError(
+                f"singular design: the auxiliaries {xs} do not vary (or are collinear) within strata, so the "
+                "slope cannot be estimated; drop a redundant auxiliary or use fewer, larger strata"
+            )
+        if not np.all(np.isfinite(pop_x.to_numpy())):
+            raise ValueError("population means of x must be finite numbers")
+        self.pop_x = pop_x
 
-    rows, coefs, per_stratum = {}, {}, {}
-    notes: list[str] = []
-    for yc in ys:
-        yv = sample[yc].to_numpy(dtype=float)
-        dy = yv - pd.Series(yv).groupby(labels).transform("mean").to_numpy()
-        if one_stratum:
-            ols = sm.OLS(yv, sm.add_constant(xv, has_constant="add")).fit()
-            b = np.asarray(ols.params[1:])
-            r2 = float(ols.rsquared)
-        else:
-            wls = sm.WLS(dy, dx, weights=w).fit()
-            b = np.asarray(wls.params)
-            sst = float(np.sum(w * dy**2))
-            r2 = float(1 - np.sum(w * (dy - dx @ b) ** 2) / sst) if sst > 0 else float("nan")
-        e = yv - xv @ b
-        by = pd.DataFrame({"y": yv, "e": e}, index=labels).groupby(level=0)
-        ybar, ebar = by["y"].mean().reindex(pop.index), by["e"].mean().reindex(pop.index)
-        s2y = by["y"].var(ddof=1).reindex(pop.index)
-        s2e = by["e"].var(ddof=1).reindex(pop.index)
-        if one_stratum:  # Cochran (1977) eq. 7.9: divisor n - 2 (n - 1 - p) for the residual variance
+    def _slope(self, yv: np.ndarray) -> tuple[np.ndarray, float]:
+        """Common slope ``b`` (OLS for one stratum, pooled within-stratum WLS otherwise) and r²."""
+        if self.one_stratum:
+            ols = sm.OLS(yv, sm.add_constant(self.xv, has_constant="add")).fit()
+            return np.asarray(ols.params[1:]), float(ols.rsquared)
+        dy = yv - pd.Series(yv).groupby(self.labels).transform("mean").to_numpy()
+        b = np.asarray(sm.WLS(dy, self.dx, weights=self.w).fit().params)
+        sst = float(np.sum(self.w * dy**2))
+        r2 = float(1 - np.sum(self.w * (dy - self.dx @ b) ** 2) / sst) if sst > 0 else float("nan")
+        return b, r2
+
+    def _collapsed(self, ybar: pd.Series, ebar: pd.Series) -> tuple[float, float]:
+        """Variances of the direct and regression totals of the collapsed single-unit strata."""
+        ns, k = self.big_n[self.single], len(self.single)
+        out = []
+        for zbar in (ybar[self.single], ebar[self.single]):
+            t = ns * zbar
+            dev = t - ns / ns.sum() * t.sum()
+            out.append(float(k / (k - 1) * np.sum(dev**2)))
+        return out[0], out[1]
+
+    def estimate(self, yv: np.ndarray) -> tuple[dict, pd.Series, pd.DataFrame]:
+        """Direct and regression totals of one response, their variances and per-stratum means."""
+        b, r2 = self._slope(yv)
+        big_n, n_h, index = self.big_n, self.n_h, self.big_n.index
+        e = yv - self.xv @ b
+        by = pd.DataFrame({"y": yv, "e": e}, index=self.labels).groupby(level=0)
+        ybar, ebar = by["y"].mean().reindex(index), by["e"].mean().reindex(index)
+        s2y = by["y"].var(ddof=1).reindex(index)
+        s2e = by["e"].var(ddof=1).reindex(index)
+        if self.one_stratum:  # Cochran (1977) eq. 7.9: divisor n - 1 - p for the residual variance
             n0 = float(n_h.iloc[0])
-            s2e = by["e"].apply(lambda v: np.sum((v - v.mean()) ** 2)).reindex(pop.index) / (n0 - 1 - p)
-        xbar_h = pd.DataFrame(xv, index=labels, columns=xs).groupby(level=0).mean().reindex(pop.index)
-        reg_mean_h = ybar + (pop_x - xbar_h).to_numpy() @ b
+            ss = by["e"].apply(lambda v: np.sum((v - v.mean()) ** 2)).reindex(index)
+            s2e = ss / (n0 - 1 - len(self.xs))
+        xbar_h = (pd.DataFrame(self.xv, index=self.labels, columns=self.xs).groupby(level=0).mean()
+                  .reindex(index))
+        reg_mean_h = ybar + (self.pop_x - xbar_h).to_numpy() @ b
         f_h = n_h / big_n
         ok = n_h >= 2
         v_dir = float((big_n**2 * (1 - f_h) * s2y / n_h)[ok].sum())
         v_reg = float((big_n**2 * (1 - f_h) * s2e / n_h)[ok].sum())
-        if single:
-            ns, k = big_n[single], len(single)
-            for name, zbar in (("dir", ybar[single]), ("reg", ebar[single])):
-                t = ns * zbar
-                dev = t - ns / ns.sum() * t.sum()
-                v = float(k / (k - 1) * np.sum(dev**2))
-                if name == "dir":
-                    v_dir += v
-                else:
-                    v_reg += v
-        direct_total = float((big_n * ybar).sum())
-        reg_total = float((big_n * reg_mean_h).sum())
-        rows[yc] = {
-            "n": int(n_h.sum()), "direct_total": direct_total, "direct_se": np.sqrt(v_dir),
-            "reg_total": reg_total, "reg_se": np.sqrt(v_reg), "r2": r2,
+        if self.single:
+            c_dir, c_reg = self._collapsed(ybar, ebar)
+            v_dir += c_dir
+            v_reg += c_reg
+        row = {
+            "n": int(n_h.sum()), "direct_total": float((big_n * ybar).sum()), "direct_se": np.sqrt(v_dir),
+            "reg_total": float((big_n * reg_mean_h).sum()), "reg_se": np.sqrt(v_reg), "r2": r2,
             "re_theory": 1 / (1 - r2) if r2 < 1 else float("inf"),
             "re_observed": v_dir / v_reg if v_reg > 0 else float("inf"),
         }
-        coefs[yc] = pd.Series(b, index=xs)
-        se_dir_h = np.sqrt(((1 - f_h) * s2y / n_h).where(ok))
-        se_reg_h = np.sqrt(((1 - f_h) * s2e / n_h).where(ok))
-        per_stratum[yc] = pd.DataFrame({
-            "N": big_n, "n": n_h, "direct_mean": ybar, "direct_se": se_dir_h,
-            "reg_mean": reg_mean_h, "reg_se": se_reg_h,
+        per_stratum = pd.DataFrame({
+            "N": big_n, "n": n_h, "direct_mean": ybar,
+            "direct_se": np.sqrt(((1 - f_h) * s2y / n_h).where(ok)),
+            "reg_mean": reg_mean_h, "reg_se": np.sqrt(((1 - f_h) * s2e / n_h).where(ok)),
         })
-    if single:
-        notes.append(f"Strata {[str(s) for s in single]} have one sample unit each; they were collapsed into "
-                     "one stratum for the variance (conservative).")
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "response"
-    return RegressionResult(
-        table_=table, coefficients=pd.DataFrame(coefs).T, strata_=per_stratum, population_size=total_n,
-        sample_size=int(len(data)), confidence=float(confidence), z=z, auxiliaries=xs, notes=notes,
-    )
-
-
-
-RegressionEstimate = RegressionResult
-"""The former name of :class:`RegressionResult`, kept for existing code."""
+        return row, pd.Series(b, index=self.xs), per_stratum

@@ -1,7 +1,8 @@
 """Part II methods: automatic coding of free-text answers to industry and occupation codes.
 
 - :mod:`.text`: normalisation (NFKC, Hangul) and character / word n-grams
-- :mod:`.hierarchy`: NAICS, SOC and prefix code hierarchies, per-level evaluation, data loaders
+- :mod:`.hierarchy`: NAICS, SOC and prefix code hierarchies, per-level evaluation, records
+  prepared from a coding index (the files themselves are read by :mod:`statmethods.sources`)
 - :mod:`.models`: TF-IDF linear baseline and fastText-style torch coder, saved with metadata
 - :mod:`.calibration`: temperature scaling, reliability tables, ECE
 - :mod:`.operation`: splits, auto-coding-rate/accuracy curves, thresholds, hierarchical fallback
@@ -14,21 +15,18 @@ parameter checks are in :mod:`statmethods.chapters.checks`.
 
 from .calibration import TemperatureScaler, expected_calibration_error, reliability_table
 from .hierarchy import (
-    BUILT_IN_SOURCES,
     CodeHierarchy,
+    CodingIndex,
     UnknownCodeError,
     evaluate_levels,
-    load_coded_csv,
-    load_naics_index,
-    load_occupation_index,
-    load_source,
+    hierarchy_for,
     naics_hierarchy,
-    naics_structure_counts,
     prefix_hierarchy,
+    prepare_records,
     soc_hierarchy,
     top_k_accuracy,
 )
-from .ksic import KsicRetriever, ksic_concordance, ksic_hierarchy, ksic_titles, ksic_tree, recode_ksic
+from .ksic import KsicRetriever, ksic_concordance, ksic_hierarchy, recode_ksic
 from .models import (
     FastTextCoder,
     LabelEncodingError,
@@ -53,8 +51,8 @@ from .text import EmptyAnswerError, char_ngrams, check_texts, normalise_hangul, 
 
 __all__ = [
     "AutocodeReport",
-    "BUILT_IN_SOURCES",
     "CodeHierarchy",
+    "CodingIndex",
     "EmptyAnswerError",
     "FastTextCoder",
     "KsicRetriever",
@@ -70,22 +68,17 @@ __all__ = [
     "expected_calibration_error",
     "fallback_thresholds",
     "hierarchical_fallback",
+    "hierarchy_for",
     "ksic_concordance",
     "ksic_hierarchy",
-    "ksic_titles",
-    "ksic_tree",
-    "load_coded_csv",
     "load_coder",
-    "load_naics_index",
-    "load_occupation_index",
-    "load_source",
     "make_coder",
     "naics_hierarchy",
-    "naics_structure_counts",
     "normalise_hangul",
     "normalise_text",
     "perturb_texts",
     "prefix_hierarchy",
+    "prepare_records",
     "recode_ksic",
     "reliability_table",
     "run_autocode",

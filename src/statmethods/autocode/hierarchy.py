@@ -1,5 +1,8 @@
 """Code hierarchies (NAICS, SOC, prefix codes), per-level probabilities and per-level evaluation.
 
+The tables of codes come from the source readers (:mod:`statmethods.sources`); this module
+builds the hierarchy from them (:func:`hierarchy_for`, :func:`prepare_records`).
+
 A classifier trained at the finest level gives probabilities for every coarser level for free:
 the probability of a NAICS sector is the sum of the probabilities of its 6-digit industries.
 :class:`CodeHierarchy` maps each fine code to its ancestors and does that summation, and
@@ -17,29 +20,27 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.metrics import f1_score
 
+from ..validation import choice, positive_int
 from .text import normalise_text
 
 __all__ = [
+    "CLASSIFICATIONS",
     "NAICS_SECTORS",
     "SOC_MAJOR_GROUPS",
     "CodeHierarchy",
+    "CodingIndex",
     "UnknownCodeError",
     "evaluate_levels",
-    "BUILT_IN_SOURCES",
-    "load_coded_csv",
-    "load_naics_index",
-    "load_occupation_index",
-    "load_source",
-    "naics_structure_counts",
+    "hierarchy_for",
     "naics_hierarchy",
     "prefix_hierarchy",
+    "prepare_records",
     "soc_hierarchy",
     "top_k_accuracy",
 ]
@@ -159,7 +160,7 @@ class CodeHierarchy:
         self.check_codes([code])
         return dict(zip(self.levels, self.rollup(code), strict=True))
 
-    def check_codes(self, codes: Sequence[Any], *, name: str = "codes") -> list[str]:
+    def check_codes(self, codes: Sequence[object], *, name: str = "codes") -> list[str]:
         """Validate codes against the classification.
 
         Raises
@@ -380,131 +381,80 @@ def evaluate_levels(
     return pd.DataFrame(rows).set_index("level")
 
 
-def load_naics_index() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The 2022 NAICS index file: one row per index-item description with its 6-digit code.
-
-    Returns
-    -------
-    data : pandas.DataFrame
-        Columns ``text`` and ``code`` (6-digit strings), rows with a valid code.
-    dropped : pandas.DataFrame
-        Rows set aside: cross-references such as ``"Clinics, medical -- see type"`` whose
-        code is ``******``, and empty descriptions.
-    """
-    from .. import data
-
-    raw = pd.read_excel(data.path("naics-2022/2022_NAICS_Index_File.xlsx"), dtype=str)
-    raw.columns = ["code", "text"]
-    raw["code"] = raw["code"].str.strip()
-    ok = raw["code"].str.fullmatch(r"\d{6}", na=False) & raw["text"].fillna("").str.strip().ne("")
-    return raw.loc[ok, ["text", "code"]].reset_index(drop=True), raw.loc[~ok].reset_index(drop=True)
+#: Classifications that :func:`hierarchy_for` builds from a table of codes.
+CLASSIFICATIONS = ("naics", "soc", "prefix")
 
 
-def load_occupation_index() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The Census Bureau's 2022 alphabetical index of occupations: job title -> SOC code.
+@dataclass(frozen=True)
+class CodingIndex:
+    """Coded answers (or index entries) read from a source, before any cleaning.
 
-    Returns
-    -------
-    data : pandas.DataFrame
-        Columns ``text`` (the job title), ``code`` (2018 SOC code, Census aggregates such as
-        ``51-91XX`` included), ``census_code`` and ``industry_restriction`` (the Census industry
-        codes for which the line applies; titles listed several times are told apart by it).
-    dropped : pandas.DataFrame
-        Rows without a usable SOC code or title.
-    """
-    from .. import data
-
-    raw = pd.read_excel(
-        data.path("census-io-2022/Census-2022-Occupation-Index_Final.xlsx"), header=5, dtype=str
-    )
-    raw.columns = ["text", "industry_restriction", "census_code", "code"]
-    raw["code"] = raw["code"].fillna("").str.strip()
-    ok = raw["code"].str.fullmatch(r"\d{2}-[\dX]{4}") & raw["text"].fillna("").str.strip().ne("")
-    cols = ["text", "code", "census_code", "industry_restriction"]
-    return raw.loc[ok, cols].reset_index(drop=True), raw.loc[~ok].reset_index(drop=True)
-
-
-def naics_structure_counts() -> pd.DataFrame:
-    """Number of codes at each NAICS 2022 level per sector, from the Census Bureau's structure summary table.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index: sector (``"31-33"`` etc.), columns ``subsector``, ``industry group``, ``industry``
-        and ``national industry`` (6-digit industries, U.S. detail plus those identical to the 5-digit).
-    """
-    from .. import data
-
-    raw = pd.read_excel(
-        data.path("naics-2022/2022_NAICS_Structure_Summary_Table.xlsx"), header=None, dtype=str
-    )
-    body = raw.iloc[2:].dropna(subset=[0])
-    body = body[body[0].str.fullmatch(r"\d{2}(-\d{2})?")]
-    out = pd.DataFrame(
-        {
-            "sector": body[0].to_numpy(),
-            "subsector": body[2].astype(int).to_numpy(),
-            "industry group": body[3].astype(int).to_numpy(),
-            "industry": body[4].astype(int).to_numpy(),
-            "national industry": body[7].astype(int).to_numpy(),
-        }
-    )
-    return out.set_index("sector")
-
-
-def load_coded_csv(path: str, text_column: str = "text", code_column: str = "code",
-                   encoding: str = "auto") -> pd.DataFrame:
-    """Read a user's CSV or Parquet file of answers and codes (codes kept as text, leading zeros intact).
-
-    Read through :func:`statmethods.inputs.read_table`: ``encoding="auto"`` accepts UTF-8 (with or
-    without BOM) and cp949/EUC-KR.
-
-    Raises
-    ------
-    ValueError
-        If the file lacks a named column or cannot be decoded.
-    """
-    from .. import inputs
-
-    df = inputs.read_table(path, "data_source", required=[text_column, code_column],
-                       codes=[text_column, code_column], encoding=encoding)
-    return pd.DataFrame({"text": df[text_column].fillna(""), "code": df[code_column].fillna("").str.strip()})
-
-
-BUILT_IN_SOURCES = ("naics-2022", "census-occupation-2022")
-#: Catalogue keys of the two built-in coding indexes, accepted in place of their source names.
-SOURCE_FILES = {"naics-2022/2022_NAICS_Index_File.xlsx": "naics-2022",
-                "census-io-2022/Census-2022-Occupation-Index_Final.xlsx": "census-occupation-2022"}
-
-
-def load_source(
-    data_source: str,
-    text_column: str = "text",
-    code_column: str = "code",
-    code_levels: Sequence[int] = (2, 3, 4, 5, 6),
-    max_records: int = 0,
-    seed: int = 0,
-    encoding: str = "auto",
-) -> tuple[pd.DataFrame, CodeHierarchy, dict[str, int]]:
-    """Load a coding index (or a user's CSV) as ``text``/``code`` records with its hierarchy.
+    Readers in :mod:`statmethods.sources` return one (for example
+    :func:`statmethods.sources.coding.read_coding_index`); :func:`prepare_records` turns it into
+    training records and a :class:`CodeHierarchy`.
 
     Parameters
     ----------
-    data_source : str
-        ``"naics-2022"`` (NAICS index file), ``"census-occupation-2022"`` (Census occupation
-        index, SOC codes), their catalogue keys (:data:`SOURCE_FILES`), or the path of a CSV or
-        Parquet file with a text and a code column.
-    text_column, code_column : str
-        Column names in a CSV file.
+    records : pandas.DataFrame
+        Columns ``text`` and ``code`` (codes as text).
+    set_aside : pandas.DataFrame
+        Rows the reader already set aside (no valid code, empty text), counted in the report.
+    classification : {"naics", "soc", "prefix"}
+        How the codes roll up: NAICS 2022, SOC 2018, or prefixes of the code (a user's own).
+    name : str
+        Where the codes come from, used in the hierarchy's name and in error messages.
+    code_column : str
+        The column the codes were read from, named in error messages.
+    """
+
+    records: pd.DataFrame
+    set_aside: pd.DataFrame
+    classification: str
+    name: str
+    code_column: str = "code"
+
+
+def hierarchy_for(classification: str, codes: Sequence[str], code_levels: Sequence[int] = (2, 3, 4, 5, 6),
+                  *, name: str = "user codes") -> CodeHierarchy:
+    """The :class:`CodeHierarchy` of a classification, restricted to ``codes`` for NAICS and SOC.
+
+    Examples
+    --------
+    >>> hierarchy_for("prefix", ["A12", "B34"], (1, 3)).levels
+    ('1 char', '3 char')
+    """
+    classification = choice(classification, "classification", CLASSIFICATIONS)
+    known = pd.unique(pd.Series(codes, dtype=object))
+    if classification == "naics":
+        return naics_hierarchy(known)
+    if classification == "soc":
+        return soc_hierarchy(known)
+    return prefix_hierarchy(code_levels, name=f"codes in {name}")
+
+
+def prepare_records(
+    index: CodingIndex,
+    code_levels: Sequence[int] = (2, 3, 4, 5, 6),
+    max_records: int = 0,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, CodeHierarchy, dict[str, int]]:
+    """Clean a coding index into ``text``/``code`` records and build its hierarchy.
+
+    Empty answers (after :func:`~statmethods.autocode.text.normalise_text`) are set aside,
+    codes are checked against the hierarchy, exact duplicates (same normalised text and code)
+    are dropped, and with ``max_records`` a random subsample stratified by code is kept.
+
+    Parameters
+    ----------
+    index : CodingIndex
+        The records read by a source reader.
     code_levels : sequence of int
-        For a CSV file: prefix lengths of the hierarchy levels, coarsest first (the last is the
-        code length).
+        For ``classification="prefix"``: prefix lengths of the levels, coarsest first (the last
+        is the code length).
     max_records : int
         If positive, a random subsample of about this many records, stratified by code.
     seed : int
         Seed of the subsample.
-    encoding : str
-        Text encoding of a user's CSV (``"auto"``: UTF-8, UTF-8 with BOM or cp949).
 
     Returns
     -------
@@ -514,29 +464,29 @@ def load_source(
     info : dict
         Counts of records read, set aside (no valid code or empty answer), exact duplicates
         dropped and records kept.
+
+    Raises
+    ------
+    UnknownCodeError
+        If a code does not fit the classification (for example a code of the wrong length).
+
+    Examples
+    --------
+    >>> idx = CodingIndex(pd.DataFrame({"text": ["bakery", "Bakery", " ", "dairy farm"],
+    ...                                 "code": ["A10", "A10", "A10", "B20"]}),
+    ...                   pd.DataFrame(), "prefix", "answers.csv")
+    >>> data, h, info = prepare_records(idx, (1, 3))
+    >>> info
+    {'read': 4, 'set_aside': 1, 'duplicates_dropped': 1, 'kept': 2}
     """
-    info: dict[str, int] = {}
-    data_source = SOURCE_FILES.get(str(data_source), data_source)
-    if data_source == "naics-2022":
-        d, dropped = load_naics_index()
-        hierarchy = naics_hierarchy(d["code"].unique())
-    elif data_source == "census-occupation-2022":
-        d, dropped = load_occupation_index()
-        hierarchy = soc_hierarchy(d["code"].unique())
-    elif str(data_source).lower().endswith((".csv", ".parquet")):
-        raw = load_coded_csv(data_source, text_column, code_column, encoding)
-        blank = raw["text"].fillna("").map(lambda t: not normalise_text(str(t)))
-        d, dropped = raw.loc[~blank, ["text", "code"]], raw.loc[blank]
-        hierarchy = prefix_hierarchy(code_levels, name=f"codes in {data_source}")
-        hierarchy.check_codes(d["code"].tolist(), name=f"{data_source}: column {code_column!r}")
-    else:
-        raise ValueError(
-            f"data_source must be one of {list(BUILT_IN_SOURCES)} or the path of a .csv or .parquet file, "
-            f"got {data_source!r}"
-        )
-    info["read"] = len(d) + len(dropped)
-    info["set_aside"] = len(dropped)
-    d = d[["text", "code"]].reset_index(drop=True)
+    max_records = positive_int(max_records, "max_records", minimum=0)
+    raw = index.records
+    blank = raw["text"].fillna("").map(lambda t: not normalise_text(str(t)))
+    d = raw.loc[~blank, ["text", "code"]]
+    hierarchy = hierarchy_for(index.classification, d["code"], code_levels, name=index.name)
+    hierarchy.check_codes(d["code"].tolist(), name=f"{index.name}: column {index.code_column!r}")
+    info = {"read": len(raw) + len(index.set_aside), "set_aside": int(blank.sum()) + len(index.set_aside)}
+    d = d.reset_index(drop=True)
     key = d["text"].map(normalise_text) + "\t" + d["code"]
     info["duplicates_dropped"] = int(key.duplicated().sum())
     d = d.loc[~key.duplicated()].reset_index(drop=True)

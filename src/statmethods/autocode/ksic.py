@@ -1,13 +1,14 @@
 """Korean Standard Industrial Classification (KSIC): code tree, title retrieval and 9↔10 recoding.
 
 Data: the KSIC 9th (2008) and 10th (2017) revisions and their concordance as published by
-Statistics Korea, from the MIT-licensed R package KSIC (``ksic/*.rda``, read with pyreadr).
+Statistics Korea; :mod:`statmethods.sources.ksic` reads them into tables (``read_ksic_titles``,
+``read_ksic_tree``, ``read_ksic_links``), and the functions here take those tables.
 
 There are **no labelled Korean survey answers** offline, so nothing here is a trained or
 evaluated Korean coder. What can be done honestly with the classification alone:
 
-- :func:`ksic_tree` and :func:`ksic_hierarchy`: the 10th-revision tree (21 sections, 77
-  divisions, 232 groups, 495 classes, 1,196 sub-classes) as a :class:`CodeHierarchy`;
+- :func:`ksic_hierarchy`: the 10th-revision tree (21 sections, 77 divisions, 232 groups,
+  495 classes, 1,196 sub-classes) as a :class:`CodeHierarchy`;
 - :class:`KsicRetriever`: Hangul normalisation and character n-gram TF-IDF retrieval of
   KSIC titles from free text, a candidate list for a human coder rather than a coder;
 - :func:`ksic_concordance` and :func:`recode_ksic`: recoding between revisions, with
@@ -15,15 +16,15 @@ evaluated Korean coder. What can be done honestly with the classification alone:
 
 Examples
 --------
->>> r = KsicRetriever()  # doctest: +SKIP
->>> r.search("빵 만드는 공장", k=1)["code"].iloc[0]  # doctest: +SKIP
-'10711'
+>>> from statmethods.sources.ksic import read_ksic_tree
+>>> r = KsicRetriever(read_ksic_tree(10))
+>>> r.search("곡물 및 기타 식량작물 재배업", k=1)["code"].iloc[0]
+'01110'
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -37,79 +38,28 @@ __all__ = [
     "KsicRetriever",
     "ksic_concordance",
     "ksic_hierarchy",
-    "ksic_titles",
-    "ksic_tree",
     "recode_ksic",
 ]
 
 #: KSIC levels, coarsest first: 대분류, 중분류, 소분류, 세분류, 세세분류.
 KSIC_LEVELS: tuple[str, ...] = ("section", "division", "group", "class", "sub-class")
-_REVISIONS = {9: "C9", 10: "C10"}
-
-
-def _rev(revision: int) -> str:
-    if revision not in _REVISIONS:
-        raise ValueError(f"KSIC revision must be 9 or 10, got {revision!r}")
-    return _REVISIONS[revision]
-
-
-@lru_cache(maxsize=4)
-def _read(name: str) -> pd.DataFrame:
-    import pyreadr
-
-    from .. import data
-
-    return next(iter(pyreadr.read_r(data.path(f"ksic/{name}.rda")).values()))
-
-
-def ksic_titles(revision: int = 10) -> pd.DataFrame:
-    """Every KSIC code of a revision with its Korean title and level.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``code``, ``title``, ``level`` (one of :data:`KSIC_LEVELS`), ``digits`` (1-5).
-    """
-    db = _read("ksicDB")
-    db = db[db["ksic_C"] == _rev(revision)]
-    out = pd.DataFrame(
-        {
-            "code": db["cd"].astype(str).to_numpy(),
-            "title": db["nm"].astype(str).to_numpy(),
-            "digits": db["digit"].astype(int).to_numpy(),
-        }
-    )
-    out["level"] = [KSIC_LEVELS[d - 1] for d in out["digits"]]
-    return out
-
-
-def ksic_tree(revision: int = 10) -> pd.DataFrame:
-    """One row per sub-class (5 digits) with its ancestors' codes and titles.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``section``, ``division``, ``group``, ``class``, ``sub-class`` and the same
-        with a ``_title`` suffix; indexed by nothing, sorted by sub-class.
-    """
-    t = _read("ksicTreeDB")
-    t = t[t["ksic_C"] == _rev(revision)]
-    out = pd.DataFrame()
-    for i, level in enumerate(KSIC_LEVELS, start=1):
-        out[level] = t[f"ksic{i}_cd"].astype(str).to_numpy()
-        out[f"{level}_title"] = t[f"ksic{i}_nm"].astype(str).to_numpy()
-    return out.drop_duplicates("sub-class").sort_values("sub-class").reset_index(drop=True)
-
-
-def ksic_hierarchy(revision: int = 10) -> CodeHierarchy:
+def ksic_hierarchy(tree: pd.DataFrame, revision: int = 10) -> CodeHierarchy:
     """KSIC as a :class:`CodeHierarchy` over 5-digit sub-class codes (section letter looked up).
+
+    Parameters
+    ----------
+    tree : pandas.DataFrame
+        One row per sub-class with its section, as :func:`statmethods.sources.ksic.read_ksic_tree`
+        returns it.
+    revision : int
+        The revision of ``tree`` (named in the hierarchy and its messages).
 
     Examples
     --------
-    >>> ksic_hierarchy().ancestors("10711")  # doctest: +SKIP
+    >>> tree = pd.DataFrame({"section": ["C"], "sub-class": ["10711"]})
+    >>> ksic_hierarchy(tree).ancestors("10711")
     {'section': 'C', 'division': '10', 'group': '107', 'class': '1071', 'sub-class': '10711'}
     """
-    tree = ksic_tree(revision)
     section = dict(zip(tree["sub-class"], tree["section"], strict=True))
 
     def rollup(code: str) -> tuple[str, ...]:
@@ -136,13 +86,14 @@ class KsicRetriever:
 
     Parameters
     ----------
-    revision : {9, 10}
+    tree : pandas.DataFrame
+        The sub-classes with their titles and ancestors, as
+        :func:`statmethods.sources.ksic.read_ksic_tree` returns them.
     ngram_range : (int, int), default (1, 3)
     """
 
-    def __init__(self, revision: int = 10, ngram_range: tuple[int, int] = (1, 3)) -> None:
-        self.revision = revision
-        self.tree = ksic_tree(revision)
+    def __init__(self, tree: pd.DataFrame, ngram_range: tuple[int, int] = (1, 3)) -> None:
+        self.tree = tree.reset_index(drop=True)
         docs = self.tree["sub-class_title"] + " " + self.tree["class_title"] + " " + self.tree["group_title"]
         self.vectorizer = TfidfVectorizer(
             analyzer="char",
@@ -190,8 +141,16 @@ class KsicRetriever:
         return self.search_many([query], k).drop(columns="query")
 
 
-def ksic_concordance(from_revision: int = 9, to_revision: int = 10) -> pd.DataFrame:
-    """The published concordance between KSIC revisions, one row per link.
+def ksic_concordance(links: pd.DataFrame, from_revision: int = 9, to_revision: int = 10) -> pd.DataFrame:
+    """The published concordance between KSIC revisions, one row per link, with the link type.
+
+    Parameters
+    ----------
+    links : pandas.DataFrame
+        The published links, as :func:`statmethods.sources.ksic.read_ksic_links` returns them
+        (``ksic9_code``, ``ksic9_title``, ``ksic10_code``, ``ksic10_title``, ``detail``).
+    from_revision, to_revision : int
+        ``(9, 10)`` or ``(10, 9)``.
 
     Returns
     -------
@@ -199,18 +158,26 @@ def ksic_concordance(from_revision: int = 9, to_revision: int = 10) -> pd.DataFr
         ``from_code``, ``from_title``, ``to_code``, ``to_title``, ``detail`` (published note),
         ``n_targets`` (links leaving ``from_code``), ``n_sources`` (links reaching ``to_code``)
         and ``link`` (``one-to-one``, ``one-to-many``, ``many-to-one`` or ``many-to-many``).
+        ``attrs["from_revision"]`` and ``attrs["to_revision"]`` record the direction.
+
+    Examples
+    --------
+    >>> links = pd.DataFrame({"ksic9_code": ["01131", "01131"], "ksic9_title": ["과실", "과실"],
+    ...                       "ksic10_code": ["01121", "01131"], "ksic10_title": ["채소", "과실"],
+    ...                       "detail": ["딸기", ""]})
+    >>> ksic_concordance(links)["link"].tolist()
+    ['one-to-many', 'one-to-many']
     """
     if {from_revision, to_revision} != {9, 10}:
         raise ValueError("only the 9th and 10th revisions are available: use (9, 10) or (10, 9)")
-    c = _read("ksic_9_to_10")
     f, t = f"ksic{from_revision}", f"ksic{to_revision}"
     out = pd.DataFrame(
         {
-            "from_code": c[f"{f}_cd"].astype(str),
-            "from_title": c[f"{f}_nm"].astype(str),
-            "to_code": c[f"{t}_cd"].astype(str),
-            "to_title": c[f"{t}_nm"].astype(str),
-            "detail": c["detail"].astype(str).str.strip(),
+            "from_code": links[f"{f}_code"].astype(str),
+            "from_title": links[f"{f}_title"].astype(str),
+            "to_code": links[f"{t}_code"].astype(str),
+            "to_title": links[f"{t}_title"].astype(str),
+            "detail": links["detail"].astype(str).str.strip(),
         }
     )
     out = (
@@ -225,11 +192,14 @@ def ksic_concordance(from_revision: int = 9, to_revision: int = 10) -> pd.DataFr
         ["one-to-one", "one-to-many", "many-to-one"],
         "many-to-many",
     )
+    out.attrs.update(from_revision=from_revision, to_revision=to_revision)
     return out
 
 
-def recode_ksic(codes: Sequence[str], from_revision: int = 9, to_revision: int = 10) -> pd.DataFrame:
+def recode_ksic(codes: Sequence[str], concordance: pd.DataFrame) -> pd.DataFrame:
     """Recode sub-class codes between revisions, keeping every link of a one-to-many split.
+
+    ``concordance`` is the table of :func:`ksic_concordance` in the wanted direction.
 
     A 9th-revision code that was split returns several rows; ``weight`` is ``1/n_targets``, a
     neutral default for spreading counts when no better allocation (for example from dual-coded
@@ -242,15 +212,19 @@ def recode_ksic(codes: Sequence[str], from_revision: int = 9, to_revision: int =
 
     Examples
     --------
-    >>> recode_ksic(["01131"])[["code", "to_code", "weight"]].values.tolist()  # doctest: +SKIP
+    >>> from statmethods.sources.ksic import read_ksic_links
+    >>> conc = ksic_concordance(read_ksic_links(), 9, 10)
+    >>> recode_ksic(["01131"], conc)[["code", "to_code", "weight"]].values.tolist()
     [['01131', '01121', 0.5], ['01131', '01131', 0.5]]
     """
-    conc = ksic_concordance(from_revision, to_revision)
+    conc = concordance
     codes = [str(c).strip() for c in codes]
     unknown = sorted(set(codes) - set(conc["from_code"]))
     if unknown:
+        rev = conc.attrs.get("from_revision")
+        source = f"KSIC {rev}th-revision" if rev else "source-revision"
         raise UnknownCodeError(
-            f"{len(unknown)} code(s) are not KSIC {from_revision}th-revision sub-classes: {unknown[:5]}. "
+            f"{len(unknown)} code(s) are not {source} sub-classes: {unknown[:5]}. "
             "Check the revision or the code length (5 digits, leading zeros kept as text)."
         )
     links = conc.set_index("from_code")

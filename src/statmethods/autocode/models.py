@@ -27,12 +27,11 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
@@ -42,7 +41,12 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import FeatureUnion
 
+from ..classify._torch import torch_determinism
+from ..validation import positive_int, torch_device
 from .text import check_texts
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "CoderMetadata",
@@ -55,6 +59,9 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+
+#: A model setting recorded in saved models (seed, epochs, sizes, rates, classification name).
+Param = int | float | str | None
 
 
 class LabelEncodingError(ValueError):
@@ -84,7 +91,7 @@ class CoderMetadata:
     labels: list[str]
     training_checksum: str
     n_train: int
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 
 
@@ -170,7 +177,7 @@ class _Coder:
         joblib.dump({"metadata": asdict(self.metadata_), "kind": self.kind, "state": self._state()}, path)
         return path
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self) -> dict[str, Param]:
         return {"seed": self.seed}
 
     # -- internals -------------------------------------------------------------------------
@@ -229,7 +236,7 @@ class TfidfLinearCoder(_Coder):
         self.features_: FeatureUnion | None = None
         self.clf_: SGDClassifier | None = None
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self) -> dict[str, Param]:
         return {
             "seed": self.seed,
             "epochs": self.epochs,
@@ -284,17 +291,10 @@ class TfidfLinearCoder(_Coder):
         self.features_, self.clf_ = state["features"], state["clf"]
 
 
-def _torch_device(device: str) -> Any:
+def _torch_device(device: str) -> torch.device:
     import torch
 
-    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} was requested but torch finds no CUDA GPU "
-            "(torch.cuda.is_available() is False); use device='cpu'"
-        )
-    return torch.device(device)
+    return torch.device(torch_device(device))
 
 
 class FastTextCoder(_Coder):
@@ -315,8 +315,11 @@ class FastTextCoder(_Coder):
         Initial Adagrad learning rate, decaying linearly to zero over training.
     batch_size : int, default 64
     device : {"cpu", "cuda"}, default "cpu"
-    num_threads : int, default 1
-        ``torch.set_num_threads`` during fit and predict: a fixed count keeps CPU sums in a fixed order.
+    n_threads : int, default 1
+        CPU threads torch may use during fit and predict: a fixed count keeps CPU sums in a fixed
+        order. Fit and predict run inside
+        :func:`statmethods.classify._torch.torch_determinism`, which restores torch's global
+        threads, deterministic-algorithm flag and random state afterwards.
     """
 
     kind = "torch"
@@ -332,7 +335,7 @@ class FastTextCoder(_Coder):
         lr: float = 0.5,
         batch_size: int = 64,
         device: str = "cpu",
-        num_threads: int = 1,
+        n_threads: int = 1,
     ) -> None:
         super().__init__(classification=classification, seed=seed)
         _torch_device(device)
@@ -342,11 +345,12 @@ class FastTextCoder(_Coder):
             int(epochs),
             float(lr),
         )
-        self.batch_size, self.device, self.num_threads = int(batch_size), device, int(num_threads)
-        self.net_: Any = None
+        self.batch_size, self.device = int(batch_size), device
+        self.n_threads = positive_int(n_threads, "n_threads")
+        self.net_: torch.nn.Module | None = None
         self.train_loss_: list[float] = []
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self) -> dict[str, Param]:
         return {
             "seed": self.seed,
             "dim": self.dim,
@@ -367,8 +371,7 @@ class FastTextCoder(_Coder):
         m.sort_indices()
         return m
 
-    def _build(self, n_classes: int) -> Any:
-        import torch
+    def _build(self, n_classes: int) -> torch.nn.Module:
         from torch import nn
 
         class _Net(nn.Module):
@@ -383,7 +386,8 @@ class FastTextCoder(_Coder):
 
         return _Net(2 * 2**self.buckets_bits, self.dim, n_classes)
 
-    def _batch(self, m: sparse.csr_matrix, rows: np.ndarray, dev: Any) -> tuple[Any, Any]:
+    def _batch(self, m: sparse.csr_matrix, rows: np.ndarray,
+               dev: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
         import torch
 
         sub = m[rows]
@@ -392,14 +396,13 @@ class FastTextCoder(_Coder):
         return idx, off
 
     def _fit(self, x: list[str], y: np.ndarray) -> None:
+        dev = _torch_device(self.device)
+        with torch_determinism(self.seed, self.n_threads, self.device):
+            self._fit_seeded(x, y, dev)
+
+    def _fit_seeded(self, x: list[str], y: np.ndarray, dev: torch.device) -> None:
         import torch
 
-        if self.device.startswith("cuda"):
-            os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        dev = _torch_device(self.device)
-        torch.set_num_threads(self.num_threads)
-        torch.use_deterministic_algorithms(True)
-        torch.manual_seed(self.seed)
         m = self._hash(x)
         empty = np.flatnonzero(np.diff(m.indptr) == 0)
         if len(empty):  # cannot happen after check_texts, but a bag of nothing would be NaN
@@ -422,15 +425,15 @@ class FastTextCoder(_Coder):
 
     def _train_loop(
         self,
-        net: Any,
-        opt: Any,
-        sched: Any,
-        loss_fn: Any,
+        net: torch.nn.Module,
+        opt: torch.optim.Optimizer,
+        sched: torch.optim.lr_scheduler.LRScheduler,
+        loss_fn: torch.nn.Module,
         m: sparse.csr_matrix,
-        target: Any,
-        gen: Any,
+        target: torch.Tensor,
+        gen: torch.Generator,
         n: int,
-        dev: Any,
+        dev: torch.device,
     ) -> None:
         import torch
 
@@ -451,11 +454,10 @@ class FastTextCoder(_Coder):
     def _scores(self, x: list[str]) -> np.ndarray:
         import torch
 
-        torch.set_num_threads(self.num_threads)
         dev = _torch_device(self.device)
         m = self._hash(x)
         out = []
-        with torch.no_grad():
+        with torch_determinism(None, self.n_threads, self.device), torch.no_grad():
             for start in range(0, len(x), 4096):
                 rows = np.arange(start, min(start + 4096, len(x)))
                 idx, off = self._batch(m, rows, dev)
@@ -479,7 +481,7 @@ class FastTextCoder(_Coder):
 _KINDS: dict[str, type[_Coder]] = {"baseline": TfidfLinearCoder, "torch": FastTextCoder}
 
 
-def make_coder(model: str, **kwargs: Any) -> TfidfLinearCoder | FastTextCoder:
+def make_coder(model: str, **kwargs: Param) -> TfidfLinearCoder | FastTextCoder:
     """Build a coder by name: ``"baseline"`` (TF-IDF + linear SVM) or ``"torch"`` (fastText-style).
 
     ``device`` is accepted for both; the baseline runs on the CPU whatever it says.
@@ -489,7 +491,7 @@ def make_coder(model: str, **kwargs: Any) -> TfidfLinearCoder | FastTextCoder:
     if model == "baseline":
         device = kwargs.pop("device", "cpu")
         _torch_device(device) if device != "cpu" else None
-        for k in ("dim", "buckets_bits", "lr", "batch_size", "num_threads"):
+        for k in ("dim", "buckets_bits", "lr", "batch_size", "n_threads"):
             kwargs.pop(k, None)
     return _KINDS[model](**kwargs)  # type: ignore[return-value]
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +27,7 @@ import pandas as pd
 from .._summary import Summary
 from .calibration import TemperatureScaler, expected_calibration_error, reliability_table
 from .hierarchy import CodeHierarchy, evaluate_levels
-from .models import make_coder
+from .models import FastTextCoder, TfidfLinearCoder, make_coder
 from .perturb import perturb_texts
 from .text import check_texts
 
@@ -338,7 +337,7 @@ class AutocodeReport:
     reliability: dict[str, dict[str, pd.DataFrame]]
     test_predictions: pd.DataFrame
     notes: list[str] = field(default_factory=list)
-    coder: Any = field(default=None, repr=False)
+    coder: TfidfLinearCoder | FastTextCoder | None = field(default=None, repr=False)
 
     def rate_table(self) -> pd.DataFrame:
         """Auto-coding rate on the test split per level (rows) and target (columns); NaN = unreachable."""
@@ -377,6 +376,110 @@ def _per_level(
     return out
 
 
+def _targets(targets: Sequence[float]) -> list[float]:
+    out = [float(t) for t in targets]
+    for t in out:
+        if not 0 < t <= 1:
+            raise ValueError(f"target accuracies must be in (0, 1], got {t!r}")
+    return out
+
+
+def _calibrate(coder: TfidfLinearCoder | FastTextCoder, labels: np.ndarray, x_cal: np.ndarray,
+               y_cal: np.ndarray, x_test: np.ndarray
+               ) -> tuple[TemperatureScaler, np.ndarray, np.ndarray, np.ndarray]:
+    """Temperature fitted on the calibration split; calibrated and raw test probabilities."""
+    z_cal = coder.decision_function(list(x_cal))
+    y_cal_idx = np.searchsorted(labels, y_cal)
+    y_cal_idx = np.where(
+        (y_cal_idx < len(labels)) & (labels[np.minimum(y_cal_idx, len(labels) - 1)] == y_cal), y_cal_idx, -1
+    )
+    scaler = TemperatureScaler().fit(z_cal, y_cal_idx)
+    p_cal = scaler.transform(z_cal)
+    z_test = coder.decision_function(list(x_test))
+    p_test_raw = np.exp(z_test - z_test.max(axis=1, keepdims=True))
+    p_test_raw /= p_test_raw.sum(axis=1, keepdims=True)
+    return scaler, p_cal, scaler.transform(z_test), p_test_raw
+
+
+def _level_tables(lv_cal: dict, lv_test: dict, lv_raw: dict, levels: Sequence[str], targets: list[float],
+                  n_bins: int) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
+    """Per level: calibration errors, auto-coding table, coverage curve and reliability tables."""
+    calib_rows, op_rows, curves, rel = [], [], {}, {}
+    for level in levels:
+        conf_c, _, ok_c = lv_cal[level]
+        conf_t, _, ok_t = lv_test[level]
+        conf_r, _, ok_r = lv_raw[level]
+        calib_rows.append(
+            {
+                "level": level,
+                "ece_raw": expected_calibration_error(conf_r, ok_r, n_bins),
+                "ece_calibrated": expected_calibration_error(conf_t, ok_t, n_bins),
+            }
+        )
+        rel[level] = {
+            "raw": reliability_table(conf_r, ok_r, n_bins),
+            "calibrated": reliability_table(conf_t, ok_t, n_bins),
+        }
+        curves[level] = coverage_curve(conf_t, ok_t)
+        tab = auto_coding_table(conf_c, ok_c, conf_t, ok_t, targets)
+        tab.insert(0, "level", level)
+        op_rows.append(tab)
+    return pd.DataFrame(calib_rows).set_index("level"), pd.concat(op_rows, ignore_index=True), curves, rel
+
+
+def _fallback_table(lv_cal: dict, lv_test: dict, levels: Sequence[str], targets: list[float]) -> pd.DataFrame:
+    """Hierarchical fallback on the test split, thresholds from the calibration split, per target."""
+    fb = []
+    for t in targets:
+        th = fallback_thresholds(
+            {lv: lv_cal[lv][0] for lv in levels},
+            {lv: lv_cal[lv][2] for lv in levels},
+            levels,
+            t,
+        )
+        f = hierarchical_fallback(
+            {lv: lv_test[lv][0] for lv in levels},
+            {lv: lv_test[lv][2] for lv in levels},
+            th,
+            levels,
+        )
+        f.insert(0, "target", t)
+        fb.append(f.reset_index())
+    return pd.concat(fb, ignore_index=True)
+
+
+def _unreachable_notes(operation: pd.DataFrame) -> list[str]:
+    return [
+        f"Target accuracy {r['target']:.0%} is not reachable at level '{r['level']}': no threshold "
+        "on the calibration split gives it (with at least 20 records); every record at this level "
+        "goes to the human queue."
+        for _, r in operation[~operation["reachable"]].iterrows()
+    ]
+
+
+def _data_notes(xa: np.ndarray, ya: np.ndarray, tr: np.ndarray, te: np.ndarray, split: Split,
+                labels: np.ndarray) -> list[str]:
+    """What the test split cannot tell: verbatim clashes, rare codes, codes absent from training."""
+    notes = []
+    seen = pd.Series(ya[tr], index=xa[tr]).groupby(level=0).agg(set)
+    clash = np.array([t in seen.index and c not in seen[t] for t, c in zip(xa[te], ya[te], strict=True)])
+    if clash.any():
+        notes.append(
+            f"{clash.mean():.1%} of test answers occur verbatim in training with a different code: "
+            "the text alone cannot decide them (the index uses extra information such as industry)."
+        )
+    if split.rare_codes:
+        n_rare = int(np.isin(ya, split.rare_codes).sum())
+        notes.append(
+            f"{len(split.rare_codes)} codes have fewer than {split.min_per_code} records ({n_rare} records): "
+            "they are in training only, so the test split says nothing about them."
+        )
+    untrained = ~np.isin(ya[te], labels)
+    if untrained.any():
+        notes.append(f"{untrained.sum()} test records have a code absent from training.")
+    return notes
+
+
 def run_autocode(
     texts: Sequence[str],
     codes: Sequence[str],
@@ -390,7 +493,7 @@ def run_autocode(
     min_per_code: int = 3,
     perturb: bool = True,
     n_bins: int = 10,
-    model_kwargs: dict[str, Any] | None = None,
+    model_kwargs: dict[str, object] | None = None,
     split: Split | None = None,
 ) -> AutocodeReport:
     """Split, train, calibrate, evaluate at every level and size the human queue.
@@ -424,10 +527,7 @@ def run_autocode(
     """
     x = check_texts(texts)
     y = hierarchy.check_codes(list(codes))
-    targets = [float(t) for t in targets]
-    for t in targets:
-        if not 0 < t <= 1:
-            raise ValueError(f"target accuracies must be in (0, 1], got {t!r}")
+    targets = _targets(targets)
     split = split or stratified_split(y, fractions, seed, min_per_code)
     part = split.part
     xa, ya = np.array(x, dtype=object), np.array(y)
@@ -435,111 +535,28 @@ def run_autocode(
     coder = make_coder(model, classification=hierarchy.name, seed=seed, device=device, **(model_kwargs or {}))
     coder.fit(list(xa[tr]), list(ya[tr]))
     labels = coder.labels_
-    notes = []
-    # calibration
-    z_cal = coder.decision_function(list(xa[ca]))
-    y_cal_idx = np.searchsorted(labels, ya[ca])
-    y_cal_idx = np.where(
-        (y_cal_idx < len(labels)) & (labels[np.minimum(y_cal_idx, len(labels) - 1)] == ya[ca]), y_cal_idx, -1
-    )
-    scaler = TemperatureScaler().fit(z_cal, y_cal_idx)
-    p_cal = scaler.transform(z_cal)
-    z_test = coder.decision_function(list(xa[te]))
-    p_test_raw = np.exp(z_test - z_test.max(axis=1, keepdims=True))
-    p_test_raw /= p_test_raw.sum(axis=1, keepdims=True)
-    p_test = scaler.transform(z_test)
+    scaler, p_cal, p_test, p_test_raw = _calibrate(coder, labels, xa[ca], ya[ca], xa[te])
     metrics = evaluate_levels(p_test, labels, ya[te], hierarchy)
     lv_cal = _per_level(p_cal, labels, ya[ca], hierarchy)
     lv_test = _per_level(p_test, labels, ya[te], hierarchy)
     lv_raw = _per_level(p_test_raw, labels, ya[te], hierarchy)
-    calib_rows, op_rows, curves, rel = [], [], {}, {}
-    for level in hierarchy.levels:
-        conf_c, _, ok_c = lv_cal[level]
-        conf_t, _, ok_t = lv_test[level]
-        conf_r, _, ok_r = lv_raw[level]
-        calib_rows.append(
-            {
-                "level": level,
-                "ece_raw": expected_calibration_error(conf_r, ok_r, n_bins),
-                "ece_calibrated": expected_calibration_error(conf_t, ok_t, n_bins),
-            }
-        )
-        rel[level] = {
-            "raw": reliability_table(conf_r, ok_r, n_bins),
-            "calibrated": reliability_table(conf_t, ok_t, n_bins),
-        }
-        curves[level] = coverage_curve(conf_t, ok_t)
-        tab = auto_coding_table(conf_c, ok_c, conf_t, ok_t, targets)
-        tab.insert(0, "level", level)
-        op_rows.append(tab)
-    operation = pd.concat(op_rows, ignore_index=True)
-    for _, r in operation[~operation["reachable"]].iterrows():
-        notes.append(
-            f"Target accuracy {r['target']:.0%} is not reachable at level '{r['level']}': no threshold "
-            "on the calibration split gives it (with at least 20 records); every record at this level "
-            "goes to the human queue."
-        )
-    fb = []
-    for t in targets:
-        th = fallback_thresholds(
-            {lv: lv_cal[lv][0] for lv in hierarchy.levels},
-            {lv: lv_cal[lv][2] for lv in hierarchy.levels},
-            hierarchy.levels,
-            t,
-        )
-        f = hierarchical_fallback(
-            {lv: lv_test[lv][0] for lv in hierarchy.levels},
-            {lv: lv_test[lv][2] for lv in hierarchy.levels},
-            th,
-            hierarchy.levels,
-        )
-        f.insert(0, "target", t)
-        fb.append(f.reset_index())
-    fallback = pd.concat(fb, ignore_index=True)
+    calibration, operation, curves, rel = _level_tables(lv_cal, lv_test, lv_raw, hierarchy.levels, targets,
+                                                        n_bins)
+    notes = _unreachable_notes(operation)
+    fallback = _fallback_table(lv_cal, lv_test, hierarchy.levels, targets)
+    metrics_perturbed = pd.DataFrame()
     if perturb:
         noisy = perturb_texts(list(xa[te]), seed=seed)
         p_noisy = scaler.transform(coder.decision_function(noisy["perturbed"].tolist()))
         metrics_perturbed = evaluate_levels(p_noisy, labels, ya[te], hierarchy)
-    else:
-        metrics_perturbed = pd.DataFrame()
-    finest = hierarchy.finest
-    worst = worst_codes(ya[te], lv_test[finest][1])
-    seen = pd.Series(ya[tr], index=xa[tr]).groupby(level=0).agg(set)
-    clash = np.array([t in seen.index and c not in seen[t] for t, c in zip(xa[te], ya[te], strict=True)])
-    if clash.any():
-        notes.append(
-            f"{clash.mean():.1%} of test answers occur verbatim in training with a different code: "
-            "the text alone cannot decide them (the index uses extra information such as industry)."
-        )
-    if split.rare_codes:
-        n_rare = int(np.isin(ya, split.rare_codes).sum())
-        notes.append(
-            f"{len(split.rare_codes)} codes have fewer than {split.min_per_code} records ({n_rare} records): "
-            "they are in training only, so the test split says nothing about them."
-        )
-    untrained = ~np.isin(ya[te], labels)
-    if untrained.any():
-        notes.append(f"{untrained.sum()} test records have a code absent from training.")
+    notes += _data_notes(xa, ya, tr, te, split, labels)
     preds = pd.DataFrame({"text": xa[te], "code": ya[te]})
     for level in hierarchy.levels:
-        preds[f"pred_{level}"] = lv_test[level][1]
-        preds[f"conf_{level}"] = lv_test[level][0]
+        preds[f"pred_{level}"], preds[f"conf_{level}"] = lv_test[level][1], lv_test[level][0]
     return AutocodeReport(
-        model=model,
-        classification=hierarchy.name,
-        levels=hierarchy.levels,
-        split_counts=split.counts(),
-        rare_codes=split.rare_codes,
-        temperature=float(scaler.temperature_),
-        metrics=metrics,
-        metrics_perturbed=metrics_perturbed,
-        calibration=pd.DataFrame(calib_rows).set_index("level"),
-        operation=operation,
-        fallback=fallback,
-        worst=worst,
-        curves=curves,
-        reliability=rel,
-        test_predictions=preds,
-        notes=notes,
-        coder=coder,
+        model=model, classification=hierarchy.name, levels=hierarchy.levels, split_counts=split.counts(),
+        rare_codes=split.rare_codes, temperature=float(scaler.temperature_), metrics=metrics,
+        metrics_perturbed=metrics_perturbed, calibration=calibration, operation=operation, fallback=fallback,
+        worst=worst_codes(ya[te], lv_test[hierarchy.finest][1]), curves=curves, reliability=rel,
+        test_predictions=preds, notes=notes, coder=coder,
     )

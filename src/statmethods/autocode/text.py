@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,7 +104,7 @@ def normalise_hangul(text: str, *, remove_spaces: bool = True) -> str:
     return t.replace(" ", "") if remove_spaces else t
 
 
-def check_texts(texts: Any, *, name: str = "texts") -> list[str]:
+def check_texts(texts: Sequence[str] | pd.Series, *, name: str = "texts") -> list[str]:
     """Validate a sequence of answers: every one must be a non-empty string after normalising.
 
     Parameters

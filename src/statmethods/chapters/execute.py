@@ -15,6 +15,7 @@ import nbformat
 
 from ..data.fetch import ENV_ACCESS_LOG
 from ..inputs import ENV_INVOCATION_DIR
+from . import staging
 from .catalog import Chapter, project_root
 
 KERNEL = "python3"
@@ -100,6 +101,10 @@ def check_output_dir(out: Path, root: Path, *, force: bool = False) -> None:
         )
     if res.exists() and not res.is_dir():
         raise ValueError(f"--output {out} is a file, not a folder. Fix: give a new folder name.")
+    if (res / staging.LOCK).exists():
+        raise staging.RunFolderBusy(
+            f"--output {out} is in use by another run (it holds {staging.LOCK}). Fix: choose another "
+            f"--output folder, or, if no run is going, delete {res / staging.LOCK}.")
     if res.is_dir() and any(res.iterdir()):
         if (res / "run.json").exists() and not force:
             raise FileExistsError(
@@ -148,34 +153,56 @@ def _error_text(exc: BaseException) -> str:
     return (str(exc).strip() or repr(exc))
 
 
-def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | None = None,
-                *, force: bool = False, progress: bool = False) -> RunRecord:
-    """Execute one chapter with papermill into ``output_dir``.
+# The kernel's own log: a warning on every start ("running over TCP without encryption", about
+# the loopback socket papermill opens) and "KeyboardInterrupt caught in kernel" when papermill
+# shuts it down. A kernel that dies is reported by papermill itself (DeadKernelError), and
+# warnings raised by the chapter's code are cell outputs: both are kept.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
-    The chapter's ``output_dir`` parameter (if it has one) is resolved inside the run folder.
-    Writes the executed notebook and ``run.json``.
 
-    Raises
-    ------
-    ChapterFailed
-        If a cell raised; the partial notebook and ``run.json`` (status ``failed``) are kept.
-    ChapterInterrupted
-        On Ctrl-C; ``run.json`` records status ``interrupted``.
+def _execute(chapter: Chapter, target: Path, params: dict[str, Any], *, cwd: Path,
+             progress: bool) -> None:
+    """Run papermill on ``chapter`` with only the parameters the chapter declares.
+
+    The parameters are injected here with papermill's own ``parameterize_notebook`` (the
+    runner already parsed the chapter's ``parameters`` cell), so papermill never re-infers
+    them: no "Unable to parse line" or "Passed unknown parameter" noise.
     """
+    import papermill
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    unknown = sorted(set(params) - set(chapter.parameters))
+    if unknown:
+        raise ValueError(f"parameter(s) {', '.join(unknown)} are not declared by chapter "
+                         f"{chapter.id!r}. Fix: run `statmethods list` to see its parameters.")
+    nb = load_notebook_node(str(chapter.path))
+    if params:
+        nb = parameterize_notebook(nb, params, kernel_name=KERNEL, language="python")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / chapter.path.name
+        nbformat.write(nb, source)
+        papermill.execute_notebook(
+            str(source), str(target), kernel_name=KERNEL, cwd=str(cwd), progress_bar=progress,
+            log_output=False, extra_arguments=KERNEL_ARGS,
+        )
+
+
+def _read_access_log(access_log: Path) -> list[dict[str, str]]:
+    files: dict[str, tuple[str, str]] = {}
+    for line in access_log.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        files[entry["file"]] = (entry["sha256"], entry.get("source", "catalogue"))
+    access_log.unlink(missing_ok=True)
+    return [{"file": k, "sha256": v, "source": s} for k, (v, s) in sorted(files.items())]
+
+
+def _run_record(chapter: Chapter, root: Path, params: dict[str, Any], overrides: dict[str, Any]) -> dict:
     import platform
 
     from .. import __version__
 
-    root = project_root()
-    out = (output_dir or default_run_dir(chapter.id, root)).resolve()
-    check_output_dir(out, root, force=force)
-    params = dict(overrides)
-    if "output_dir" in chapter.parameters:
-        params["output_dir"] = resolve_output_param(params.get("output_dir", str(out)), out)
-    out.mkdir(parents=True, exist_ok=True)
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    notebook = out / f"{chapter.id}.ipynb"
-    record: dict[str, Any] = {
+    return {
         "chapter": chapter.id,
         "title": chapter.title,
         "source_notebook": str(chapter.path.relative_to(root)),
@@ -187,21 +214,20 @@ def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | 
         "packages": _versions(),
         "started": _now(),
     }
+
+
+def _execute_logged(chapter: Chapter, notebook: Path, params: dict[str, Any], stage: Path,
+                    progress: bool) -> tuple[str, BaseException | None, list[dict[str, str]]]:
+    """Execute with the access log on; return status, error and the input files read."""
     fd, log_name = tempfile.mkstemp(prefix="access-", suffix=".jsonl")
     os.close(fd)
-    access_log = Path(log_name)
     saved = {k: os.environ.get(k) for k in (ENV_ACCESS_LOG, ENV_INVOCATION_DIR)}
-    os.environ[ENV_ACCESS_LOG] = str(access_log)
+    os.environ[ENV_ACCESS_LOG] = log_name
     os.environ.setdefault(ENV_INVOCATION_DIR, os.getcwd())
-    import papermill
-
     error: BaseException | None = None
     status = "ok"
     try:
-        papermill.execute_notebook(
-            str(chapter.path), str(notebook), parameters=params, kernel_name=KERNEL,
-            cwd=str(out), progress_bar=progress, log_output=False,
-        )
+        _execute(chapter, notebook, params, cwd=stage, progress=progress)
     except KeyboardInterrupt as exc:
         error, status = exc, "interrupted"
     except Exception as exc:  # papermill wraps cell errors; keep the partial notebook
@@ -212,26 +238,58 @@ def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | 
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    files: dict[str, tuple[str, str]] = {}
-    for line in access_log.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        files[entry["file"]] = (entry["sha256"], entry.get("source", "catalogue"))
-    access_log.unlink(missing_ok=True)
-    written = sorted(
-        str(p.relative_to(out)) for p in out.rglob("*")
-        if p.is_file() and p.name != "run.json" and p != notebook
-        and before.get(p) != p.stat().st_mtime_ns
-    )
-    record |= {
-        "input_data": [{"file": k, "sha256": v, "source": s} for k, (v, s) in sorted(files.items())],
-        "ended": _now(),
-        "status": status,
-        "result_files": written,
-    }
-    if error is not None:
-        interrupted = status == "interrupted"
-        record["error"] = "interrupted by the user (Ctrl-C)" if interrupted else _error_text(error)
-    (out / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
+    return status, error, _read_access_log(Path(log_name))
+
+
+def run_chapter(chapter: Chapter, overrides: dict[str, Any], output_dir: Path | None = None,
+                *, force: bool = False, progress: bool = False) -> RunRecord:
+    """Execute one chapter with papermill into ``output_dir``.
+
+    The chapter's ``output_dir`` parameter (if it has one) is resolved inside the run folder.
+    The kernel writes into a fresh staging folder; its files are then moved into the run
+    folder, never over a file of the user's or through a symlink (see ``staging``). Writes the
+    executed notebook and ``run.json``.
+
+    Raises
+    ------
+    ChapterFailed
+        If a cell raised; the partial notebook and ``run.json`` (status ``failed``) are kept.
+    ChapterInterrupted
+        On Ctrl-C; ``run.json`` records status ``interrupted``.
+    """
+    root = project_root()
+    out = (output_dir or default_run_dir(chapter.id, root)).resolve()
+    check_output_dir(out, root, force=force)
+    params = dict(overrides)
+    if "output_dir" in chapter.parameters:
+        final = Path(resolve_output_param(params.get("output_dir", str(out)), out))
+        params["output_dir"] = str(final)
+    out.mkdir(parents=True, exist_ok=True)
+    lock = staging.acquire_lock(out)
+    try:
+        before, replaceable = staging.existing_files(out), staging.earlier_results(out)
+        stage = staging.make_stage(out)
+        record = _run_record(chapter, root, params, overrides)
+        if "output_dir" in chapter.parameters:
+            params["output_dir"] = str(stage / final.relative_to(out))
+        status, error, inputs_read = _execute_logged(chapter, stage / f"{chapter.id}.ipynb", params, stage,
+                                                     progress)
+        placed, kept = staging.plan(stage, out, before, replaceable)
+        record |= {"input_data": inputs_read, "ended": _now(), "status": status,
+                   "result_files": [f for f in placed if f != f"{chapter.id}.ipynb"]}
+        if kept:
+            record["kept_back"] = kept
+        if error is not None:
+            interrupted = status == "interrupted"
+            record["error"] = "interrupted by the user (Ctrl-C)" if interrupted else _error_text(error)
+        (stage / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
+        placed, kept = staging.plan(stage, out, before, replaceable)
+        keep = staging.place(stage, out, placed)
+    finally:
+        staging.release_lock(lock)
+    notebook = (out if f"{chapter.id}.ipynb" in placed else keep or out) / f"{chapter.id}.ipynb"
+    if keep is not None:
+        record["kept_back_in"] = str(keep)
     if status == "interrupted":
         raise ChapterInterrupted(
             f"chapter {chapter.id!r} was interrupted (Ctrl-C). run.json records status "
@@ -279,13 +337,8 @@ def publish_chapter(chapter: Chapter, *, progress: bool = False) -> None:
     This is the only function that writes into ``notebooks/``; ``make book`` calls it.
     The notebook is replaced only when execution succeeds.
     """
-    import papermill
-
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / chapter.path.name
-        papermill.execute_notebook(
-            str(chapter.path), str(executed), kernel_name=KERNEL, cwd=str(chapter.path.parent),
-            progress_bar=progress, log_output=False,
-        )
+        _execute(chapter, executed, {}, cwd=chapter.path.parent, progress=progress)
         nb = normalise_notebook(nbformat.read(executed, as_version=4))
         nbformat.write(nb, chapter.path)

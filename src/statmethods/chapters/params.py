@@ -29,6 +29,8 @@ _Loader.yaml_implicit_resolvers = {
 def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base` (YAML merge key) is fine
+            continue
         key = loader.construct_object(key_node)
         if key in seen:
             raise ParameterError(
@@ -42,8 +44,39 @@ def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 
+MAX_DEPTH = 20  # nesting of lists and mappings
+MAX_NODES = 100_000  # values after expanding aliases (a "billion laughs" file has 10**9)
+
+
+def _yaml_size(text: str, where: str) -> None:
+    """Refuse deep nesting and alias bombs from the event stream (no recursion, no expansion)."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]
+    for ev in yaml.parse(text, Loader=_Loader):
+        if isinstance(ev, yaml.CollectionStartEvent):
+            stack.append([ev.anchor, 1])
+            if len(stack) - 1 > MAX_DEPTH:
+                raise ParameterError(f"{where} nests lists or mappings more than {MAX_DEPTH} deep (line "
+                                     f"{ev.start_mark.line + 1}). Fix: write plain `name: value` lines")
+        elif isinstance(ev, yaml.CollectionEndEvent):
+            anchor, n = stack.pop()
+            if anchor:
+                sizes[anchor] = n
+            stack[-1][1] += n
+        elif isinstance(ev, yaml.ScalarEvent | yaml.AliasEvent):
+            n = sizes.get(ev.anchor, 1) if isinstance(ev, yaml.AliasEvent) else 1
+            if isinstance(ev, yaml.ScalarEvent) and ev.anchor:
+                sizes[ev.anchor] = 1
+            stack[-1][1] += n
+        if stack[-1][1] > MAX_NODES or sum(f[1] for f in stack) > MAX_NODES:
+            raise ParameterError(f"{where} expands to more than {MAX_NODES:,} values through its aliases "
+                                 "(`*name`). Fix: write the values out; a params file needs no aliases "
+                                 "except `<<: *base`")
+
+
 def _yaml(text: str, where: str) -> Any:
     try:
+        _yaml_size(text, where)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -142,6 +175,16 @@ def _describe(default: Any) -> str:
 
 
 def _check_one(name: str, value: Any, default: Any) -> Any:
+    try:
+        return _check_kind(name, value, default)
+    except ParameterError as exc:
+        if "Fix:" in str(exc):
+            raise
+        raise ParameterError(f"{exc}. Fix: give {_describe(default)}, written like the default "
+                             f"({default!r}); `statmethods list` shows every parameter") from None
+
+
+def _check_kind(name: str, value: Any, default: Any) -> Any:
     dk, vk = _kind(default), _kind(value)
     expected = f"parameter {name!r} expects {_describe(default)} (default {default!r})"
     if dk == "null":
@@ -211,7 +254,8 @@ def validate_parameters(chapter: Chapter, overrides: dict[str, Any]) -> dict[str
     if unknown:
         raise ParameterError(
             f"unknown parameter(s) {', '.join(map(repr, unknown))} for chapter {chapter.id!r}; "
-            f"known: {', '.join(chapter.parameters)}"
+            f"known: {', '.join(chapter.parameters)}. Fix: check the spelling (`statmethods list` shows "
+            "each chapter's parameters)"
         )
     checked = {k: _check_one(k, v, chapter.parameters[k].default) for k, v in overrides.items()}
     checked = absolutise_inputs(checked)

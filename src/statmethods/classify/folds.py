@@ -23,15 +23,18 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from ..validation import BadInputError, positive_int
 
 __all__ = [
     "FOLD_STRATEGIES",
-    "check_n_folds",
     "fold_ids",
+    "folds_from_labels",
     "make_folds",
     "random_folds",
     "spatial_block_folds",
@@ -45,27 +48,16 @@ FOLD_STRATEGIES: tuple[str, ...] = ("random", "spatial-block", "stratified-group
 Folds = list[tuple[np.ndarray, np.ndarray]]
 
 
-def check_n_folds(n_folds: Any, n_records: int | None = None, *, name: str = "n_folds") -> int:
-    """Return ``n_folds`` as an int after checking it is a whole number >= 2 (and <= ``n_records``).
-
-    Examples
-    --------
-    >>> check_n_folds(5, 100)
-    5
-    >>> check_n_folds(5, 3)
-    Traceback (most recent call last):
-    ...
-    ValueError: n_folds=5 but there are only 3 records; every fold needs at least one record
-    """
-    if isinstance(n_folds, bool) or not isinstance(n_folds, int | np.integer) or n_folds < 2:
-        raise ValueError(f"{name} must be a whole number of at least 2, got {n_folds!r}")
-    if n_records is not None and n_folds > n_records:
-        raise ValueError(f"{name}={n_folds} but there are only {n_records} records; "
-                         "every fold needs at least one record")
-    return int(n_folds)
+def _n_folds(n_folds: int, n_records: int | None = None, *, name: str = "n_folds") -> int:
+    """``n_folds`` as an int of at least 2 (and at most ``n_records``)."""
+    k = positive_int(n_folds, name, minimum=2)
+    if n_records is not None and k > n_records:
+        raise BadInputError(f"{name}={k} but there are only {n_records} records; "
+                            "every fold needs at least one record")
+    return k
 
 
-def spatial_blocks(x: Any, y: Any, block_size: float, *,
+def spatial_blocks(x: ArrayLike, y: ArrayLike, block_size: float, *,
                    origin: tuple[float, float] | Literal["min"] = (0.0, 0.0)) -> np.ndarray:
     """Id (0, 1, ...) of the ``block_size`` x ``block_size`` square each point falls in.
 
@@ -92,15 +84,15 @@ def spatial_blocks(x: Any, y: Any, block_size: float, *,
     [0, 0, 1]
     """
     if isinstance(block_size, bool) or not np.isfinite(block_size) or not block_size > 0:
-        raise ValueError(f"block_size must be greater than 0, got {block_size!r}")
+        raise BadInputError(f"block_size must be greater than 0, got {block_size!r}")
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if xa.shape != ya.shape or xa.ndim != 1:
-        raise ValueError(f"x and y must be 1-D and of one length, got shapes {xa.shape} and {ya.shape}")
+        raise BadInputError(f"x and y must be 1-D and of one length, got shapes {xa.shape} and {ya.shape}")
     if xa.size and not (np.all(np.isfinite(xa)) and np.all(np.isfinite(ya))):
-        raise ValueError("x and y must be finite (drop records without a position)")
+        raise BadInputError("x and y must be finite (drop records without a position)")
     if isinstance(origin, str):
         if origin != "min":
-            raise ValueError(f"origin must be a pair of numbers or 'min', got {origin!r}")
+            raise BadInputError(f"origin must be a pair of numbers or 'min', got {origin!r}")
         ox, oy = (float(xa.min()), float(ya.min())) if xa.size else (0.0, 0.0)
     else:
         ox, oy = origin
@@ -112,7 +104,7 @@ def spatial_blocks(x: Any, y: Any, block_size: float, *,
     return ids.ravel().astype(np.int64)
 
 
-def _sorted(splits: Any) -> Folds:
+def _sorted(splits: Iterable[tuple[np.ndarray, np.ndarray]]) -> Folds:
     return [(np.sort(tr), np.sort(te)) for tr, te in splits]
 
 
@@ -126,11 +118,12 @@ def random_folds(n: int, n_folds: int = 5, *, seed: int = 0) -> Folds:
     """
     from sklearn.model_selection import KFold
 
-    k = check_n_folds(n_folds, n)
+    k = _n_folds(n_folds, n)
     return _sorted(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.arange(n)))
 
 
-def spatial_block_folds(x: Any, y: Any, block_size: float, n_folds: int = 5, *, seed: int | None = 0,
+def spatial_block_folds(x: ArrayLike, y: ArrayLike, block_size: float, n_folds: int = 5, *,
+                        seed: int | None = 0,
                         origin: tuple[float, float] | Literal["min"] = (0.0, 0.0)) -> Folds:
     """Spatially separated folds: all records of one square block go to the same fold.
 
@@ -151,22 +144,22 @@ def spatial_block_folds(x: Any, y: Any, block_size: float, n_folds: int = 5, *, 
 
     Raises
     ------
-    ValueError
+    BadInputError
         If fewer blocks hold records than there are folds (use smaller blocks or fewer folds).
     """
     from sklearn.model_selection import GroupKFold
 
     groups = spatial_blocks(x, y, block_size, origin=origin)
-    k = check_n_folds(n_folds, groups.size)
+    k = _n_folds(n_folds, groups.size)
     n_blocks = np.unique(groups).size
     if n_blocks < k:
-        raise ValueError(f"only {n_blocks} block(s) of side {block_size} hold records, fewer than "
+        raise BadInputError(f"only {n_blocks} spatial block(s) of side {block_size} hold records, fewer than "
                          f"n_folds={k}; use a smaller block_size or fewer folds")
     cv = GroupKFold(n_splits=k) if seed is None else GroupKFold(n_splits=k, shuffle=True, random_state=seed)
     return _sorted(cv.split(np.arange(groups.size), groups=groups))
 
 
-def stratified_group_folds(y: Sequence | np.ndarray, n_folds: int = 5, *, groups: Any = None,
+def stratified_group_folds(y: ArrayLike, n_folds: int = 5, *, groups: ArrayLike | None = None,
                            seed: int = 0) -> Folds:
     """Folds that keep the class mix; with ``groups``, a group never spans two folds.
 
@@ -196,27 +189,28 @@ def stratified_group_folds(y: Sequence | np.ndarray, n_folds: int = 5, *, groups
     # read as text ("1", "2", "10") or as numbers (1, 2, 10)
     labels = np.asarray(y)
     ya = LabelEncoding.from_labels(labels).encode(labels) if np.unique(labels).size >= 2 else labels
-    k = check_n_folds(n_folds, ya.size)
+    k = _n_folds(n_folds, ya.size)
     _, counts = np.unique(ya, return_counts=True)
     if counts.min() < k:
-        raise ValueError(f"the smallest class has {counts.min()} records, fewer than n_folds={k}; "
+        raise BadInputError(f"the smallest class has {counts.min()} records, fewer than n_folds={k}; "
                          "lower n_folds or drop/merge the rarest classes")
     if groups is None:
         splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(ya.size), ya)
     else:
         g = np.asarray(groups)
         if g.shape != ya.shape:
-            raise ValueError(f"groups has {g.size} entries for {ya.size} labels")
+            raise BadInputError(f"groups has {g.size} entries for {ya.size} labels")
         n_groups = np.unique(g).size
         if n_groups < k:
-            raise ValueError(f"only {n_groups} group(s) for n_folds={k}; lower n_folds")
+            raise BadInputError(f"only {n_groups} group(s) for n_folds={k}; lower n_folds")
         splits = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(
             np.zeros(ya.size), ya, g)
     return _sorted(splits)
 
 
-def make_folds(strategy: str, n_folds: int = 5, *, y: Any = None, x: Any = None, yc: Any = None,
-               block_size: float | None = None, groups: Any = None, seed: int = 0) -> Folds:
+def make_folds(strategy: str, n_folds: int = 5, *, y: ArrayLike | None = None, x: ArrayLike | None = None,
+               yc: ArrayLike | None = None, block_size: float | None = None,
+               groups: ArrayLike | None = None, seed: int = 0) -> Folds:
     """Folds by strategy name: ``"random"``, ``"spatial-block"`` or ``"stratified-group"``.
 
     ``y`` are the labels (their length sets the number of records); ``x``, ``yc`` the positions
@@ -229,19 +223,38 @@ def make_folds(strategy: str, n_folds: int = 5, *, y: Any = None, x: Any = None,
     3
     """
     if strategy not in FOLD_STRATEGIES:
-        raise ValueError(f"fold strategy must be one of {list(FOLD_STRATEGIES)}, got {strategy!r}")
+        raise BadInputError(f"fold strategy must be one of {list(FOLD_STRATEGIES)}, got {strategy!r}")
     if strategy == "spatial-block":
         if x is None or yc is None or block_size is None:
-            raise ValueError("spatial-block folds need positions x, yc and a block_size")
+            raise BadInputError("spatial-block folds need positions x, yc and a block_size")
         return spatial_block_folds(x, yc, block_size, n_folds, seed=seed)
     if y is None:
-        raise ValueError(f"{strategy} folds need the labels y")
+        raise BadInputError(f"{strategy} folds need the labels y")
     if strategy == "random":
         return random_folds(len(y), n_folds, seed=seed)
     return stratified_group_folds(y, n_folds, groups=groups, seed=seed)
 
 
-def fold_ids(folds: Sequence[tuple[Any, Any]], n: int) -> np.ndarray:
+def folds_from_labels(labels: ArrayLike) -> Folds:
+    """Leave-one-label-out folds: fold ``i`` holds out every record of the ``i``-th label (sorted).
+
+    The labels are fold names given with the data (the paper's folds of a survey) or groups that
+    must never be split (countries, for an out-of-country evaluation).
+
+    Examples
+    --------
+    >>> [te.tolist() for _, te in folds_from_labels(["b", "a", "b", "c"])]
+    [[1], [0, 2], [3]]
+    """
+    lab = np.asarray(labels).astype(str)
+    levels = sorted(set(lab.tolist()))
+    if len(levels) < 2:
+        raise BadInputError(f"cross-validation needs at least 2 fold labels, got {levels}")
+    idx = np.arange(lab.size)
+    return [(idx[lab != lev], idx[lab == lev]) for lev in levels]
+
+
+def fold_ids(folds: Sequence[tuple[ArrayLike, ArrayLike]], n: int) -> np.ndarray:
     """Fold number of each of ``n`` records; checks that every record is tested exactly once.
 
     Examples
@@ -253,9 +266,9 @@ def fold_ids(folds: Sequence[tuple[Any, Any]], n: int) -> np.ndarray:
     for i, (_, te) in enumerate(folds):
         te = np.asarray(te, dtype=np.int64)
         if np.any(fold[te] >= 0):
-            raise ValueError("folds overlap: a record is in more than one test fold")
+            raise BadInputError("folds overlap: a record is in more than one test fold")
         fold[te] = i
     if np.any(fold < 0):
-        raise ValueError(f"{int((fold < 0).sum())} record(s) are in no test fold; every record must be "
+        raise BadInputError(f"{int((fold < 0).sum())} record(s) are in no test fold; every record must be "
                          "tested once")
     return fold

@@ -16,7 +16,7 @@ Images are scaled per band to 0..255 by the 2nd and 98th percentiles of the trai
 (``(x - 127) / 128``). The target is standardised with the training mean and standard deviation.
 Training uses AdamW, a one-cycle learning rate, the mean squared error, and random flips and
 quarter turns of the patches (a satellite image has no "up"). Runs are deterministic on CPU for
-a fixed ``n_threads``: torch is seeded and ``torch.use_deterministic_algorithms`` is on.
+a fixed ``n_threads``: everything runs inside :func:`statmethods.classify._torch.torch_determinism`.
 
 Examples
 --------
@@ -31,16 +31,14 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .mosaiks import check_device, torch_threads
+from ._torch import torch_determinism
+from .mosaiks import check_device
 
 __all__ = ["ARCHITECTURES", "PretrainedFeatures", "ImageCNNRegressor", "efficientnet_lite0",
            "efficientnet_lite0_weights"]
@@ -191,24 +189,6 @@ def efficientnet_lite0(pretrained: bool = True, n_outputs: int = 1000) -> Any:
     return net
 
 
-@contextlib.contextmanager
-def _deterministic(device: str) -> Iterator[None]:
-    import torch
-
-    old = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
-    old_cudnn = torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark
-    if device.startswith("cuda"):
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    # on a GPU some backward kernels have no deterministic version: warn there instead of failing
-    torch.use_deterministic_algorithms(True, warn_only=device.startswith("cuda"))
-    torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
-    try:
-        yield
-    finally:
-        torch.use_deterministic_algorithms(old[0], warn_only=old[1])
-        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = old_cudnn
-
-
 class ImageCNNRegressor:
     """A CNN that predicts one number per image (for example log population density).
 
@@ -290,8 +270,7 @@ class ImageCNNRegressor:
         self.span_ = np.maximum(np.percentile(arr, 98, axis=(0, 2, 3)).astype(np.float32) - self.lo_, 1e-6)
         self.y_mean_, self.y_std_ = float(yv.mean()), float(yv.std()) or 1.0
         dev = torch.device(self.device)
-        with torch_threads(self.n_threads), _deterministic(self.device), torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+        with torch_determinism(seed=self.seed, n_threads=self.n_threads, device=self.device):
             net = self._net(arr.shape[1]).to(dev)
             xt = torch.from_numpy(self._scale(arr)).to(dev)
             yt = torch.from_numpy(((yv - self.y_mean_) / self.y_std_).astype(np.float32)).to(dev)
@@ -334,7 +313,7 @@ class ImageCNNRegressor:
             raise ValueError(f"X has {arr.shape[1]} bands, the network was trained on {self.n_bands_}")
         dev = torch.device(self.device)
         out = []
-        with torch_threads(self.n_threads), _deterministic(self.device), torch.no_grad():
+        with torch_determinism(n_threads=self.n_threads, device=self.device), torch.no_grad():
             for start in range(0, len(arr), 64):
                 xb = torch.from_numpy(self._scale(arr[start:start + 64])).to(dev)
                 out.append(self.net_(xb).squeeze(1).double().cpu().numpy())
@@ -404,7 +383,7 @@ class PretrainedFeatures:
                   * 255 - 127) / 128
         net = efficientnet_lite0(pretrained=True).to(dev).eval()
         out = []
-        with torch_threads(self.n_threads), torch.no_grad():
+        with torch_determinism(n_threads=self.n_threads, device=self.device), torch.no_grad():
             for start in range(0, len(scaled), self.batch_size):
                 x = torch.from_numpy(scaled[start:start + self.batch_size].astype(np.float32)).to(dev)
                 views = [x, torch.flip(x, (3,)), torch.flip(x, (2,)), torch.rot90(x, 1, (2, 3))] if self.tta \

@@ -1,7 +1,7 @@
 """Class labels as a fixed encoding, and a checksum that identifies a training set.
 
 Labels are kept as they are given: ``"01"`` and ``"1"`` are two classes. Codes read from files
-should be read as text (see :func:`statmethods.classify.series.read_labelled_series`), so that
+should be read as text (see :func:`statmethods.inputs.read_labelled_series`), so that
 leading zeros survive.
 """
 

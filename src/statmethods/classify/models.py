@@ -11,77 +11,42 @@ Every classifier here is a scikit-learn estimator (``get_params`` / ``clone`` wo
 - :class:`TempCNNClassifier`: a small 1D CNN over the dates of each series (torch; TempCNN-style).
 - :class:`MLPClassifier`: a small multilayer perceptron on pixel features (torch).
 
-Training of the torch models is deterministic on CPU for a fixed thread count.
+Training of the torch models is deterministic on CPU for a fixed thread count: both run inside
+:func:`statmethods.classify._torch.torch_determinism`, which restores torch's global state.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from ..validation import choice, positive, positive_int, torch_device
+from ._torch import torch_determinism
 from .labels import LabelEncoding, data_checksum
 from .series import temporal_features, validate_series
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "Classifier",
     "ForestClassifier",
     "MLPClassifier",
     "TempCNNClassifier",
-    "check_device",
-    "check_epochs",
 ]
 
 
-def check_epochs(epochs: Any, name: str = "epochs") -> int:
-    """``epochs`` as an int of at least 1: a model trained for 0 epochs is untrained and is refused.
-
-    Examples
-    --------
-    >>> check_epochs(0)
-    Traceback (most recent call last):
-    ...
-    ValueError: epochs must be a whole number of at least 1 (0 would train nothing), got 0
-    """
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1 (0 would train nothing), "
-                         f"got {epochs!r}")
-    return int(epochs)
-
-
-def check_device(device: str) -> str:
-    """``"cpu"``, ``"cuda"`` or ``"cuda:N"``; a CUDA device must exist."""
-    if not isinstance(device, str) or not (device in ("cpu", "cuda") or device.startswith("cuda:")):
-        raise ValueError(f"device must be 'cpu' or 'cuda' (or 'cuda:N'), got {device!r}")
-    if device.startswith("cuda"):
-        import torch
-
-        if not torch.cuda.is_available():
-            raise ValueError(f"device={device!r} was requested but torch finds no CUDA GPU; use device='cpu'")
-    return device
-
-
-def _encoding(y: Any, classes: Sequence | None) -> LabelEncoding:
+def _encoding(y: ArrayLike, classes: Sequence | None) -> LabelEncoding:
     return LabelEncoding(tuple(classes)) if classes is not None else LabelEncoding.from_labels(y)
 
 
-@contextlib.contextmanager
-def _torch_settings(n_threads: int | None) -> Iterator[None]:
-    import torch
-
-    old_threads = torch.get_num_threads()
-    old_cudnn = torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark
-    if n_threads is not None:
-        torch.set_num_threads(n_threads)
-    torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old_threads)
-        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = old_cudnn
+#: Kept for :mod:`.mosaiks` and :mod:`.image_cnn` until they import
+#: :func:`statmethods.validation.torch_device` themselves; new code uses that directly.
+check_device = torch_device
 
 
 class Classifier(ClassifierMixin, BaseEstimator):
@@ -99,7 +64,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         return self.encoding_.decode(np.arange(len(self.encoding_)))
 
-    def _prepare_fit(self, X: Any, y: Any, classes: Sequence | None) -> tuple[np.ndarray, np.ndarray]:
+    def _prepare_fit(self, X: ArrayLike, y: ArrayLike,
+                     classes: Sequence | None) -> tuple[np.ndarray, np.ndarray]:
         Xa, ya = validate_series(X, y, classes=classes)
         if ya is None:
             raise ValueError("fit needs labels y")
@@ -108,17 +74,17 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self.data_checksum_ = data_checksum(Xa, ya)
         return Xa, self.encoding_.encode(ya)
 
-    def fit(self, X: Any, y: Any, classes: Sequence | None = None) -> Classifier:
+    def fit(self, X: ArrayLike, y: ArrayLike, classes: Sequence | None = None) -> Classifier:
         raise NotImplementedError
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         raise NotImplementedError
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Most probable class label of every row."""
         return self.encoding_.decode(self.predict_proba(X).argmax(axis=1))
 
-    def _check_X(self, X: Any) -> np.ndarray:
+    def _check_X(self, X: ArrayLike) -> np.ndarray:
         self._check_fitted()
         if self._series:
             arr, _ = validate_series(X, length=self.n_features_in_)
@@ -183,14 +149,12 @@ class ForestClassifier(Classifier):
     def _features(self, X: np.ndarray) -> np.ndarray:
         return temporal_features(X) if self.features == "temporal" else X
 
-    def fit(self, X: Any, y: Any, classes: Sequence | None = None) -> ForestClassifier:
+    def fit(self, X: ArrayLike, y: ArrayLike, classes: Sequence | None = None) -> ForestClassifier:
         """Fit on ``X`` (n x p) and labels ``y``; ``classes`` fixes the label encoding."""
         from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 
-        if self.method not in ("extra-trees", "random-forest"):
-            raise ValueError(f"method must be 'extra-trees' or 'random-forest', got {self.method!r}")
-        if self.features not in ("temporal", "raw"):
-            raise ValueError(f"features must be 'temporal' or 'raw', got {self.features!r}")
+        choice(self.method, "method", ("extra-trees", "random-forest"))
+        choice(self.features, "features", ("temporal", "raw"))
         Xa, codes = self._prepare_fit(X, y, classes)
         cls = ExtraTreesClassifier if self.method == "extra-trees" else RandomForestClassifier
         self.model_ = cls(n_estimators=self.n_estimators, min_samples_leaf=self.min_samples_leaf,
@@ -199,7 +163,7 @@ class ForestClassifier(Classifier):
         self.model_.fit(self._features(Xa), codes)
         return self
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities (share of the trees' votes), columns in encoding order."""
         arr = self._check_X(X)
         raw = self.model_.predict_proba(self._features(arr))
@@ -208,8 +172,7 @@ class ForestClassifier(Classifier):
         return out
 
 
-def _tempcnn_module(n_classes: int, channels: int, length: int) -> Any:
-    import torch
+def _tempcnn_module(n_classes: int, channels: int, length: int) -> torch.nn.Module:
     from torch import nn
 
     class CNN1D(nn.Module):
@@ -292,16 +255,12 @@ class TempCNNClassifier(Classifier):
         self.n_threads = n_threads
 
     def _check_params(self) -> None:
-        check_epochs(self.epochs)
-        for name in ("channels", "batch_size"):
-            v = getattr(self, name)
-            if not isinstance(v, int | np.integer) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
-        if not (isinstance(self.lr, int | float) and self.lr > 0):
-            raise ValueError(f"lr must be a positive number, got {self.lr!r}")
-        check_device(self.device)
+        for name in ("epochs", "channels", "batch_size"):
+            positive_int(getattr(self, name), name)
+        positive(self.lr, "lr")
+        torch_device(self.device)
 
-    def fit(self, X: Any, y: Any, classes: Sequence | None = None) -> TempCNNClassifier:
+    def fit(self, X: ArrayLike, y: ArrayLike, classes: Sequence | None = None) -> TempCNNClassifier:
         """Fit on series ``X`` (n x t) and labels ``y``; ``classes`` fixes the label encoding."""
         import torch
         import torch.nn.functional as F
@@ -315,8 +274,7 @@ class TempCNNClassifier(Classifier):
         self.mean_, self.std_ = float(Xa.mean()), float(Xa.std()) or 1.0
         dev = torch.device(self.device)
         epochs, bs = int(self.epochs), int(self.batch_size)
-        with _torch_settings(self.n_threads), torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+        with torch_determinism(self.seed, self.n_threads, self.device):
             net = _tempcnn_module(len(self.encoding_), int(self.channels), length).to(dev)
             xt = torch.from_numpy((Xa - self.mean_) / self.std_).to(dev)
             yt = torch.from_numpy(codes).to(dev)
@@ -340,24 +298,25 @@ class TempCNNClassifier(Classifier):
         self.net_ = net
         return self
 
-    def _build(self, n_classes: int) -> Any:
+    def _build(self, n_classes: int) -> torch.nn.Module:
         return _tempcnn_module(n_classes, int(self.channels), self.n_features_in_)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Softmax class probabilities, columns in encoding order."""
         import torch
 
         arr = self._check_X(X)
         dev = torch.device(self.device)
         out = []
-        with _torch_settings(self.n_threads), torch.no_grad():
+        with torch_determinism(None, self.n_threads, self.device), torch.no_grad():
             for start in range(0, arr.shape[0], 4096):
                 xb = torch.from_numpy((arr[start:start + 4096] - self.mean_) / self.std_).to(dev)
                 out.append(torch.softmax(self.net_(xb), dim=1).double().cpu().numpy())
         return np.vstack(out)
 
 
-def _mlp_module(n_in: int, hidden: Sequence[int], n_out: int, gen: Any = None) -> Any:
+def _mlp_module(n_in: int, hidden: Sequence[int], n_out: int,
+                gen: torch.Generator | None = None) -> torch.nn.Module:
     import torch
 
     layers: list[torch.nn.Module] = []
@@ -417,11 +376,11 @@ class MLPClassifier(Classifier):
         self.balanced = balanced
         self.seed = seed
 
-    def fit(self, X: Any, y: Any, classes: Sequence | None = None) -> MLPClassifier:
+    def fit(self, X: ArrayLike, y: ArrayLike, classes: Sequence | None = None) -> MLPClassifier:
         """Fit on features ``X`` (n, p) and labels ``y`` (n,)."""
         import torch
 
-        epochs = check_epochs(self.epochs)
+        epochs = positive_int(self.epochs, "epochs")
         X = np.asarray(X, dtype=float)
         y = np.asarray(y)
         if X.ndim != 2 or X.shape[0] != y.shape[0]:
@@ -443,7 +402,7 @@ class MLPClassifier(Classifier):
             w = np.where(counts > 0, counts.sum() / (np.count_nonzero(counts) * counts), 0.0)
         if not self.balanced:
             w = np.ones_like(counts)
-        with _torch_settings(1):
+        with torch_determinism(self.seed, 1):  # forked: nn.Linear's default init draws from it
             gen = torch.Generator().manual_seed(int(self.seed))
             net = _mlp_module(X.shape[1], self.hidden, k, gen)
             loss_fn = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(w))
@@ -457,14 +416,14 @@ class MLPClassifier(Classifier):
         self.net_ = net.eval()
         return self
 
-    def _build(self, n_classes: int) -> Any:
+    def _build(self, n_classes: int) -> torch.nn.Module:
         return _mlp_module(self.n_features_in_, self.hidden, n_classes)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, columns in encoding order."""
         import torch
 
         arr = self._check_X(X)
-        with _torch_settings(1), torch.no_grad():
+        with torch_determinism(None, 1), torch.no_grad():
             logits = self.net_(torch.from_numpy((arr - self.mean_) / self.scale_))
             return torch.softmax(logits, dim=1).numpy()

@@ -10,13 +10,16 @@ random ones (Roberts et al. 2017).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from ..imagery.align import check_same_grid
+
+if TYPE_CHECKING:
+    from .validation import Estimator
 
 __all__ = ["labelled_pixels", "predict_map"]
 
@@ -73,7 +76,7 @@ def labelled_pixels(bands: xr.DataArray, labels: xr.DataArray, *,
 
 
 
-def predict_map(estimator: Any, bands: xr.DataArray, *, nodata: int = 0,
+def predict_map(estimator: Estimator, bands: xr.DataArray, *, nodata: int = 0,
                 chunk: int = 200_000) -> xr.DataArray:
     """Classify every pixel of an image stack with a fitted estimator.
 

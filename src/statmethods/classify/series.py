@@ -3,10 +3,13 @@
 The UCR archive layout is read as a statistician's file really is: the label column as text, so
 that codes keep their leading zeros (``"01"`` and ``"1"`` stay two classes).
 
+Files are read by :func:`statmethods.inputs.read_labelled_series` (catalogue key or path, text
+encoding), which parses them with :func:`parse_labelled_series`.
+
 Examples
 --------
->>> from statmethods import data
->>> ds = read_labelled_series(data.path("ucr-crop/Crop_TRAIN.tsv"), length=46)  # doctest: +SKIP
+>>> from statmethods import inputs
+>>> ds = inputs.read_labelled_series("ucr-crop/Crop_TRAIN.tsv", "series_file", length=46)  # doctest: +SKIP
 >>> ds.n_series, ds.length, len(ds.classes)  # doctest: +SKIP
 (7200, 46, 24)
 """
@@ -15,20 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
+from ..validation import BadInputError
 from .labels import LabelEncoding, data_checksum
 
-__all__ = ["LabelledSeries", "read_labelled_series", "series_groups", "temporal_features", "validate_series"]
+__all__ = ["LabelledSeries", "parse_labelled_series", "series_groups", "temporal_features", "validate_series"]
 
 
 def validate_series(
-    X: Any,
-    y: Any = None,
+    X: ArrayLike,
+    y: ArrayLike | None = None,
     *,
     length: int | None = None,
     classes: Sequence | LabelEncoding | None = None,
@@ -136,63 +139,65 @@ class LabelledSeries:
                          index=list(self.classes), name="series")
 
 
-def read_labelled_series(
-    path: str | Path,
+def parse_labelled_series(
+    text: str,
     *,
+    sep: str = ",",
     length: int | None = None,
     classes: Sequence | None = None,
-    sep: str | None = None,
-    encoding: str = "auto",
+    source: str = "series",
 ) -> LabelledSeries:
-    """Read labelled series in the UCR archive layout: one series per row, the label first.
+    """Parse labelled series in the UCR archive layout: one series per line, the label first.
+
+    Reading the file (a catalogue key or a user's path, its text encoding) is the chapter
+    input layer's job: :func:`statmethods.inputs.read_labelled_series` decodes the file and
+    calls this.
 
     Parameters
     ----------
-    path : str or Path
-        A text table without header; ``.tsv`` files are tab-separated, others comma-separated
-        unless ``sep`` is given.
+    text : str
+        The table, without header.
+    sep : str
+        Column separator (``"\\t"`` for the archive's ``.tsv`` files).
     length : int, optional
         Expected number of dates per series (46 for the Crop set).
     classes : sequence, optional
         Allowed labels; the encoding is then this sequence. By default, the labels found, in
         natural order (:func:`statmethods.classify.labels.natural_key`).
-    sep : str, optional
-        Column separator.
-    encoding : str
-        Text encoding: ``"auto"`` (UTF-8, with or without BOM, else cp949/EUC-KR) or a name
-        from :data:`statmethods.inputs.ENCODINGS`.
+    source : str
+        Name of the file, for messages and :attr:`LabelledSeries.source`.
 
     Returns
     -------
     LabelledSeries
-        Labels are strings exactly as written in the file (leading zeros kept).
+        Labels are strings exactly as written (leading zeros kept).
 
     Raises
     ------
     ValueError
-        As :func:`validate_series`, or when the file has fewer than two columns.
+        As :func:`validate_series`, or when the table has fewer than two columns.
+
+    Examples
+    --------
+    >>> ds = parse_labelled_series("01,0.1,0.2,0.3,0.4\\n1,0.2,0.3,0.2,0.1\\n", length=4)
+    >>> ds.classes, ds.n_series
+    (('01', '1'), 2)
     """
-    path = Path(path)
-    if sep is None:
-        sep = "\t" if path.suffix.lower() == ".tsv" else ","
     import io
 
-    from ..inputs import decode
-
-    text = decode(path.read_bytes(), path, "file", encoding)
     table = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype={0: str})
     if table.shape[1] < 2:
-        raise ValueError(
-            f"{path.name}: found {table.shape[1]} column(s); expected the label in the first column "
+        raise BadInputError(
+            f"{source}: found {table.shape[1]} column(s); expected the label in the first column "
             f"and one column per date (is the separator {sep!r} right?)"
         )
     labels = table.iloc[:, 0]
     if labels.isna().any():
-        raise ValueError(f"{path.name}: {int(labels.isna().sum())} series have no label in the first column")
+        raise BadInputError(f"{source}: {int(labels.isna().sum())} series have no label in the first column")
     y = labels.str.strip().to_numpy(dtype=str)
     X, y = validate_series(table.iloc[:, 1:].to_numpy(), y, length=length, classes=classes)
     enc = LabelEncoding(tuple(classes)) if classes is not None else LabelEncoding.from_labels(y)
-    return LabelledSeries(X, y, enc, source=path.name)
+    return LabelledSeries(X, y, enc, source=source)
 
 
 def series_groups(X: np.ndarray) -> np.ndarray:

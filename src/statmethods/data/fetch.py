@@ -73,7 +73,21 @@ def _wheel(package: str, version: str) -> Path:
 
 
 def _download(f: DataFile, where: Path) -> None:
+    """Fetch ``f`` into ``where``; a failed download leaves no new (empty) cache folders behind."""
+    created = [p for p in [where.parent, *where.parent.parents] if not p.exists()]
     where.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _fetch_into(f, where)
+    except BaseException:
+        for folder in created:  # deepest first; only folders this call made, only if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _fetch_into(f: DataFile, where: Path) -> None:
     if f.url:
         # pooch imports tqdm.auto, which warns in a kernel without widgets: import it only to download.
         with warnings.catch_warnings():

@@ -25,6 +25,7 @@ from .common import (
     graph,
     initialize,
     invocations,
+    offline,
     reduce_regions,
     require_ee,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "grid_1km",
     "initialize",
     "invocations",
+    "offline",
     "lcrpgr_by_extent",
     "mask_s2_cloud_probability",
     "mask_s2_qa60",

@@ -26,12 +26,19 @@ Running at national scale
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # ee and geopandas are imported only when a computation is built
+    import ee
+    import geopandas as gpd
 
 __all__ = [
+    "offline",
     "EE_PROJECT_ENV",
     "GAUL_ASSET",
     "KOREA_GAUL_NAME",
@@ -55,7 +62,7 @@ GAUL_ASSET = "FAO/GAUL/2015/level{level}"
 KOREA_GAUL_NAME = "Republic of Korea"
 
 
-def require_ee() -> Any:
+def require_ee() -> ModuleType:
     """Import and return the ``ee`` module, or explain how to install it."""
     try:
         import ee
@@ -92,7 +99,8 @@ def initialize(project: str | None = None) -> None:
             "`earthengine authenticate --auth_mode=notebook`), then retry") from exc
 
 
-def admin_units(country: str = KOREA_GAUL_NAME, level: int = 2, asset: str | None = None) -> Any:
+def admin_units(country: str = KOREA_GAUL_NAME, level: int = 2,
+                asset: str | None = None) -> ee.FeatureCollection:
     """Administrative units of a country from FAO GAUL 2015 as an ``ee.FeatureCollection``.
 
     Parameters
@@ -111,7 +119,8 @@ def admin_units(country: str = KOREA_GAUL_NAME, level: int = 2, asset: str | Non
     return fc.filter(ee.Filter.eq("ADM0_NAME", country))
 
 
-def feature_collection_from_geodataframe(gdf: Any, id_column: str | None = None) -> Any:
+def feature_collection_from_geodataframe(gdf: gpd.GeoDataFrame,
+                                         id_column: str | None = None) -> ee.FeatureCollection:
     """Turn a (small) GeoDataFrame into an ``ee.FeatureCollection`` (sent inline with the graph).
 
     Use it for the office's own boundaries, e.g. the 250 시군구 of ``korea-admin-2018``; for
@@ -127,8 +136,8 @@ def feature_collection_from_geodataframe(gdf: Any, id_column: str | None = None)
     return ee.FeatureCollection(json.loads(g.to_json(drop_id=id_column is None)))
 
 
-def reduce_regions(image: Any, units: Any, reducer: Any, *, scale: float, crs: str | None = None,
-                   tile_scale: float = 1.0) -> Any:
+def reduce_regions(image: ee.Image, units: ee.FeatureCollection, reducer: ee.Reducer, *, scale: float,
+                   crs: str | None = None, tile_scale: float = 1.0) -> ee.FeatureCollection:
     """``image.reduceRegions`` with the scale made explicit (never left to Earth Engine's default).
 
     Parameters
@@ -154,8 +163,8 @@ def reduce_regions(image: Any, units: Any, reducer: Any, *, scale: float, crs: s
     return image.reduceRegions(**kw)
 
 
-def export_table(collection: Any, description: str, *, folder: str | None = None,
-                 file_format: str = "CSV", start: bool = False) -> Any:
+def export_table(collection: ee.FeatureCollection, description: str, *, folder: str | None = None,
+                 file_format: str = "CSV", start: bool = False) -> ee.batch.Task:
     """Create (and optionally start) a Drive export of a FeatureCollection: the way to run nationally."""
     ee = require_ee()
     task = ee.batch.Export.table.toDrive(collection=collection, description=description, folder=folder,
@@ -165,7 +174,7 @@ def export_table(collection: Any, description: str, *, folder: str | None = None
     return task
 
 
-def graph(obj: Any) -> dict[str, Any]:
+def graph(obj: ee.ComputedObject) -> dict[str, Any]:
     """The serialised computation graph of an Earth Engine object, as a dict (offline)."""
     return json.loads(obj.serialize())
 
@@ -180,19 +189,48 @@ def _walk(node: Any) -> Iterator[Any]:
             yield from _walk(v)
 
 
-def functions_used(obj: Any) -> list[str]:
+def functions_used(obj: ee.ComputedObject) -> list[str]:
     """Names of the Earth Engine algorithms invoked in a graph, sorted and unique."""
     names = {n["functionName"] for n in _walk(graph(obj))
              if isinstance(n, dict) and "functionName" in n}
     return sorted(names)
 
 
-def invocations(obj: Any, name: str) -> list[dict[str, Any]]:
+def invocations(obj: ee.ComputedObject, name: str) -> list[dict[str, Any]]:
     """Arguments of every call of the algorithm ``name`` in a graph, in graph order (offline)."""
     return [n["arguments"] for n in _walk(graph(obj))
             if isinstance(n, dict) and n.get("functionName") == name]
 
 
-def constants_used(obj: Any) -> list[Any]:
+def constants_used(obj: ee.ComputedObject) -> list[Any]:
     """All constant values in a graph (band names, thresholds, asset ids, ...), in graph order."""
     return [n["constantValue"] for n in _walk(graph(obj)) if isinstance(n, dict) and "constantValue" in n]
+
+
+@contextlib.contextmanager
+def offline() -> Iterator[None]:
+    """Build and inspect Earth Engine graphs with no account and no network.
+
+    Inside the block, ``ee`` answers from the static algorithm list that ships with
+    ``earthengine-api`` (its own test harness, ``ee.apitestcase``), so graphs can be built,
+    serialised and inspected with :func:`functions_used`, :func:`invocations` and
+    :func:`constants_used`; anything that asks the server for a result fails. The one offline
+    mode of the package: the chapters and the tests use it.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common
+    >>> with common.offline():
+    ...     import ee
+    ...     "Image.normalizedDifference" in common.functions_used(
+    ...         ee.Image("COPERNICUS/S2_SR/x").normalizedDifference(["B8", "B4"]))
+    True
+    """
+    from ee import apitestcase
+
+    case = apitestcase.ApiTestCase()
+    case.setUp()
+    try:
+        yield
+    finally:
+        case.tearDown()

@@ -31,10 +31,9 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from ..indicators.degurba import DegurbaParameters
+from ..indicators.degurba import GHSL_EPOCHS, DegurbaParameters, resolve_parameters
 from .common import reduce_regions, require_ee
 
 __all__ = [
@@ -59,7 +58,6 @@ GHS_BUILT_S = "JRC/GHSL/P2023A/GHS_BUILT_S"
 POP_BAND = "population_count"
 BUILT_BAND = "built_surface"
 MOLLWEIDE = "ESRI:54009"
-GHSL_EPOCHS = tuple(range(1975, 2031, 5))
 
 EE_DEVIATIONS: tuple[str, ...] = (
     "Clusters are limited to max_size pixels by connectedComponents (<= 1024 km² at 1 km).",
@@ -149,20 +147,18 @@ def degurba_level1(year: int = 2020, *, parameters: DegurbaParameters | None = N
     keyword ``overrides``; see :data:`EE_DEVIATIONS` for what differs from the local code.
     """
     ee = require_ee()
-    p = parameters or DegurbaParameters()
-    if overrides:
-        p = replace(p, **overrides)
+    p = resolve_parameters(parameters, None, **overrides)
     if not 1 <= max_size <= 1024:
         raise ValueError(f"max_size must be between 1 and 1024 pixels (Earth Engine's limit), got {max_size}")
     g = grid_1km(year, land=land)
     pop = g.select("pop")
     land_km2 = g.select("land").divide(1e6)
     density = pop.divide(land_km2.max(1e-6)).rename("density")
-    dense = density.gte(p.uc_density)
+    dense = density.gte(p.centre_density)
     if p.built_criterion:
         share = g.select("built").divide(g.select("land").max(1.0))
         dense = dense.Or(share.gte(p.built_threshold))
-    uc = _clusters(dense, pop, p.uc_min_pop, p.uc_connectivity, max_size)
+    uc = _clusters(dense, pop, p.centre_population, p.centre_connectivity, max_size)
     if p.smoothing != "none":
         ring = ee.Kernel.fixed(3, 3, [[1, 1, 1], [1, 0, 1], [1, 1, 1]])
         for _ in range(smoothing_passes):
@@ -172,8 +168,10 @@ def degurba_level1(year: int = 2020, *, parameters: DegurbaParameters | None = N
         gap_px = int(round(p.max_gap_km2))
         small = uc.Not().selfMask().connectedPixelCount(maxSize=gap_px, eightConnected=True).lt(gap_px)
         uc = uc.Or(small.unmask(0)).rename("cluster")
-    ucl_mask = density.gte(p.ucl_density).Or(uc) if p.ucl_from_centres else density.gte(p.ucl_density)
-    ucl = _clusters(ucl_mask, pop, p.ucl_min_pop, p.ucl_connectivity, max_size)
+    ucl_mask = density.gte(p.cluster_density)
+    if p.clusters_from_centres:
+        ucl_mask = ucl_mask.Or(uc)
+    ucl = _clusters(ucl_mask, pop, p.cluster_population, p.cluster_connectivity, max_size)
     level1 = ee.Image(1).where(ucl.eq(1), 2).where(uc.eq(1), 3).rename("degurba_l1")
     return level1.updateMask(pop.mask()).toByte()
 

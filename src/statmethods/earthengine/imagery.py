@@ -26,7 +26,10 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # ee is imported only when a computation is built
+    import ee
 
 from ..imagery.bands import REFLECTANCE_SCALING, SENSOR_BANDS
 from ..imagery.indices import INDEX_BANDS
@@ -80,7 +83,7 @@ _OPTICAL = [ee_band(b) for b in ("B01", "B02", "B03", "B04", "B05", "B06", "B07"
                                  "B11", "B12")]
 
 
-def scale_s2(image: Any) -> Any:
+def scale_s2(image: ee.Image) -> ee.Image:
     """Digital numbers to reflectance with the local constants (``REFLECTANCE_SCALING['sentinel2_l2a']``).
 
     Only the optical bands are scaled; the original time stamp is kept.
@@ -92,8 +95,8 @@ def scale_s2(image: Any) -> Any:
     return refl.copyProperties(image, ["system:time_start"])
 
 
-def mask_s2_scl(image: Any, classes: Sequence[int] = SCL_CLOUD_CLASSES,
-                nodata_classes: Sequence[int] = SCL_NODATA_CLASSES) -> Any:
+def mask_s2_scl(image: ee.Image, classes: Sequence[int] = SCL_CLOUD_CLASSES,
+                nodata_classes: Sequence[int] = SCL_NODATA_CLASSES) -> ee.Image:
     """Mask cloud (SCL in ``classes``) and no-data (SCL in ``nodata_classes``) pixels."""
     bad = list(classes) + list(nodata_classes)
     scl = image.select("SCL")
@@ -101,7 +104,7 @@ def mask_s2_scl(image: Any, classes: Sequence[int] = SCL_CLOUD_CLASSES,
     return image.updateMask(usable)
 
 
-def mask_s2_qa60(image: Any, cirrus: bool = True) -> Any:
+def mask_s2_qa60(image: ee.Image, cirrus: bool = True) -> ee.Image:
     """Mask pixels with the QA60 opaque-cloud bit (and the cirrus bit if ``cirrus``)."""
     bits = 1 << QA60_CLOUD_BIT
     if cirrus:
@@ -109,7 +112,7 @@ def mask_s2_qa60(image: Any, cirrus: bool = True) -> Any:
     return image.updateMask(image.select("QA60").bitwiseAnd(bits).eq(0))
 
 
-def add_cloud_probability(collection: Any) -> Any:
+def add_cloud_probability(collection: ee.ImageCollection) -> ee.ImageCollection:
     """Join each Sentinel-2 SR image with its s2cloudless probability image (property ``s2cloudless``)."""
     ee = require_ee()
     prob = ee.ImageCollection(S2_CLOUD_PROBABILITY)
@@ -118,7 +121,7 @@ def add_cloud_probability(collection: Any) -> Any:
     return ee.ImageCollection(join.apply(collection, prob, cond))
 
 
-def mask_s2_cloud_probability(image: Any, threshold: float = S2CLOUDLESS_THRESHOLD) -> Any:
+def mask_s2_cloud_probability(image: ee.Image, threshold: float = S2CLOUDLESS_THRESHOLD) -> ee.Image:
     """Mask pixels whose s2cloudless probability exceeds ``threshold`` (Earth Engine stores it as 0-100)."""
     ee = require_ee()
     if not 0 < threshold < 1:
@@ -127,9 +130,10 @@ def mask_s2_cloud_probability(image: Any, threshold: float = S2CLOUDLESS_THRESHO
     return image.updateMask(prob.lte(threshold * 100))
 
 
-def sentinel2_collection(region: Any, start: str, end: str, *, cloud_mask: str = "scl",
+def sentinel2_collection(region: ee.Geometry | ee.FeatureCollection, start: str, end: str, *,
+                         cloud_mask: str = "scl",
                          threshold: float = S2CLOUDLESS_THRESHOLD,
-                         max_scene_cloud: float | None = None) -> Any:
+                         max_scene_cloud: float | None = None) -> ee.ImageCollection:
     """Cloud-masked Sentinel-2 SR harmonized scenes over a region and period, in reflectance.
 
     Parameters
@@ -161,7 +165,7 @@ def sentinel2_collection(region: Any, start: str, end: str, *, cloud_mask: str =
     return col.map(scale_s2)
 
 
-def spectral_index_image(image: Any, index: str = "ndvi") -> Any:
+def spectral_index_image(image: ee.Image, index: str = "ndvi") -> ee.Image:
     """A normalised-difference index with the local bands and rules: ``(a - b) / (a + b)``,
     masked where ``a + b == 0`` (as :func:`statmethods.imagery.indices.normalized_difference`).
 
@@ -177,15 +181,15 @@ def spectral_index_image(image: Any, index: str = "ndvi") -> Any:
     return a.subtract(b).divide(total).updateMask(total.neq(0)).rename(key)
 
 
-def green_share_image(ndvi: Any, threshold: float = GREEN_NDVI_THRESHOLD) -> Any:
+def green_share_image(ndvi: ee.Image, threshold: float = GREEN_NDVI_THRESHOLD) -> ee.Image:
     """1 where NDVI >= threshold, 0 below, masked where NDVI is masked; its mean over a zone is
     the green share of valid pixels (:func:`statmethods.indicators.green_share`)."""
     return ndvi.gte(threshold).rename("green")
 
 
-def ndvi_by_unit(units: Any, start: str, end: str, *, cloud_mask: str = "scl",
+def ndvi_by_unit(units: ee.FeatureCollection, start: str, end: str, *, cloud_mask: str = "scl",
                  threshold: float = GREEN_NDVI_THRESHOLD, composite: str = "median", scale: float = 10,
-                 tile_scale: float = 4) -> Any:
+                 tile_scale: float = 4) -> ee.FeatureCollection:
     """Median NDVI, green share and valid-pixel count per administrative unit.
 
     Builds a cloud-masked Sentinel-2 composite over ``units`` for ``[start, end)``, its NDVI and
@@ -208,8 +212,8 @@ def ndvi_by_unit(units: Any, start: str, end: str, *, cloud_mask: str = "scl",
     return reduce_regions(img, units, reducer, scale=scale, tile_scale=tile_scale)
 
 
-def nonbuilt_land_by_unit(units: Any, year: int = 2020, *, land: Any | None = None,
-                          tile_scale: float = 4, **degurba_overrides: Any) -> Any:
+def nonbuilt_land_by_unit(units: ee.FeatureCollection, year: int = 2020, *, land: ee.Image | None = None,
+                          tile_scale: float = 4, **degurba_overrides: float) -> ee.FeatureCollection:
     """Non-built land per urban-centre inhabitant in each administrative unit, from GHSL on Earth Engine.
 
     The Earth Engine counterpart of :func:`statmethods.indicators.nonbuilt_land_per_inhabitant`:
@@ -231,7 +235,7 @@ def nonbuilt_land_by_unit(units: Any, year: int = 2020, *, land: Any | None = No
     tile_scale : float
         Earth Engine memory knob.
     **degurba_overrides
-        Thresholds of :class:`statmethods.indicators.degurba.DegurbaParameters` (``uc_density=...``).
+        Thresholds of :class:`statmethods.indicators.degurba.DegurbaParameters` (``centre_density=...``).
 
     Returns
     -------
@@ -250,7 +254,7 @@ def nonbuilt_land_by_unit(units: Any, year: int = 2020, *, land: Any | None = No
            .updateMask(centre))
     sums = reduce_regions(img, units, ee.Reducer.sum(), scale=1000, crs=MOLLWEIDE, tile_scale=tile_scale)
 
-    def ratio(f: Any) -> Any:
+    def ratio(f: ee.Feature) -> ee.Feature:
         pop = ee.Number(f.get("pop"))
         value = ee.Algorithms.If(pop.gt(0), ee.Number(f.get("nonbuilt")).divide(pop), None)
         return f.set("nonbuilt_m2_per_inhabitant", value)

@@ -1,6 +1,6 @@
 """Part I methods: SDG indicators from satellite imagery and population grids.
 
-- :mod:`.degurba`: the Degree of Urbanisation (grid cells and local units);
+- :mod:`.degurba`: the Degree of Urbanisation (grid cells and local units; a sub-package);
 - :mod:`.land_consumption`: SDG 11.3.1, land consumption rate against population growth rate;
 - :mod:`.green`: green and open space per urban inhabitant (GHSL non-built land, NDVI green share);
 - :mod:`.zonal`: zonal statistics by administrative unit (exactextract).
@@ -11,6 +11,7 @@ Every module's public names (its ``__all__``) are re-exported here.
 
 from .degurba import (
     DEVIATIONS,
+    GHSL_EPOCHS,
     LEVEL1_CLASSES,
     LEVEL2_CLASSES,
     NODATA,
@@ -19,12 +20,15 @@ from .degurba import (
     UNIT_LEVEL2_CLASSES,
     DegurbaGrid,
     DegurbaParameters,
+    centre_table,
     classify_grid,
     classify_units,
     fill_gaps,
     majority_smoothing,
     population_clusters,
+    resolve_parameters,
     rule_set_parameters,
+    threshold_names,
     write_degurba_geotiff,
 )
 from .green import (
@@ -59,6 +63,7 @@ from .zonal import (
 
 __all__ = [
     "DEVIATIONS",
+    "GHSL_EPOCHS",
     "DegurbaGrid",
     "DegurbaParameters",
     "GHSL_NEVER_BUILT",
@@ -80,6 +85,7 @@ __all__ = [
     "cell_bounds",
     "cell_id",
     "census_to_grid",
+    "centre_table",
     "check_grid_size",
     "classify_grid",
     "classify_units",
@@ -91,7 +97,9 @@ __all__ = [
     "nonbuilt_land_per_inhabitant",
     "population_by_class",
     "population_clusters",
+    "resolve_parameters",
     "rule_set_parameters",
+    "threshold_names",
     "urban_centres",
     "write_degurba_geotiff",
     "zonal_stats",

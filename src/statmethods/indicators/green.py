@@ -85,7 +85,7 @@ def urban_centres(pop: xr.DataArray, land: xr.DataArray, built: xr.DataArray | N
     """
     _check_1km(pop, "the population grid")
     check_same_grid(land, pop, names=("land grid", "population grid"))
-    grid = classify_grid(pop, land, built, uc_density=density, uc_min_pop=min_population)
+    grid = classify_grid(pop, land, built, centre_density=density, centre_population=min_population)
     return pop.copy(data=np.asarray(grid.urban_centres).astype("int32")).rename("urban_centre")
 
 

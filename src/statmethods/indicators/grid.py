@@ -7,8 +7,14 @@ squares are lettered eastward 가 나 다 라 마 바 사 and northward 가 나 
 named by the two letters (east, then north) followed by the easting and northing offsets inside
 the 100 km square, each with as many digits as the grid size needs: one digit for 10 km
 (``다사54``), two for 1 km (``다사5345``), three for 100 m (``다사534456``). Seoul lies in 다사,
-Sejong in 다바; the 국가지점번호 of Dokdo's 독립문바위 is 마사 8787 2465 (10 m), so its 1 km cell is
-``마사8724``.
+Sejong in 다바; the 국가지점번호 of Dokdo's 독립문바위 is 사사 8787 2465 (10 m; 행정안전부, 2012; some
+press reports printed 마사, which is open sea off Uljin), so its 1 km cell is ``사사8724``.
+
+SGIS also publishes 500 m grid statistics. They are not supported here: 500 m is not one of the
+sizes the national grid's identifiers define (100 km, 10 km, 1 km, 100 m and the 10 m point
+number, each a power-of-ten subdivision with one more digit per axis), and no document available
+offline gives the official identifier of a 500 m cell, so any identifier made up here could differ
+from SGIS's. :func:`check_grid_size` refuses 500 and says so.
 
 Examples
 --------
@@ -16,11 +22,13 @@ Examples
 '다사5352'
 >>> cell_bounds("다사5352")
 (953000.0, 1952000.0, 954000.0, 1953000.0)
+>>> cell_id(1_387_875.0, 1_924_655.0, 1000)  # Dokdo, 독립문바위: 국가지점번호 사사 8787 2465
+'사사8724'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -33,6 +41,7 @@ __all__ = [
     "areal_weighting_error",
     "cell_bounds",
     "cell_id",
+    "cells_to_raster",
     "census_to_grid",
     "check_grid_size",
     "national_grid",
@@ -52,6 +61,11 @@ def check_grid_size(size: Any) -> int:
         s = int(size)
     except (TypeError, ValueError):
         s = None
+    if s == 500:
+        raise ValueError("grid size 500 m: SGIS publishes 500 m grid statistics, but 500 m is not a size "
+                         "of the national grid's identifiers (100 km, 10 km, 1 km, 100 m) and their official "
+                         "500 m identifiers are not documented here; aggregate the 100 m cells to 1 km, or "
+                         "use 100 m or 1,000 m")
     if s is None or s != size or s not in GRID_SIZES:
         raise ValueError(f"grid size {size!r} m is not a size of the national grid (국토격자); use one of "
                          f"{sorted(GRID_SIZES)} m")
@@ -272,3 +286,60 @@ def areal_weighting_error(fine: pd.DataFrame, *, fine_id: str, coarse_id: str, v
     with np.errstate(divide="ignore", invalid="ignore"):
         out["abs_pct_error"] = np.where(out["census"] > 0, 100 * out["error"].abs() / out["census"], np.nan)
     return out.reset_index(drop=True)
+
+
+def cells_to_raster(cells: pd.DataFrame, fills: Mapping[str, float], *, size: float, crs: str = GRID_CRS,
+                    x: str = "x", y: str = "y") -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """Put a table of grid cells (one row per cell centre) on a north-up raster.
+
+    The raster spans the cells' bounding box: columns run east from the smallest ``x``, rows south
+    from the largest ``y``, one cell of ``size`` metres each. A cell that is not in the table gets
+    the column's fill value (NaN for "no data", 0 for "nothing there").
+
+    Parameters
+    ----------
+    cells : DataFrame
+        One row per cell with its centre in ``x`` and ``y`` (metres in ``crs``) and the value columns.
+    fills : mapping of str to float
+        The value columns to rasterise, each with the value of cells absent from the table.
+    size : float
+        Cell side in metres.
+    crs : str
+        CRS written on the rasters (default the national grid's, EPSG:5179).
+    x, y : str
+        Names of the centre columns.
+
+    Returns
+    -------
+    rasters : dict of str to xarray.DataArray
+        One float raster per column of ``fills``, with ``x``/``y`` coordinates and the CRS.
+    rows, cols : ndarray of int
+        The raster row and column of every table row (``raster.values[rows, cols]`` reads it back).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"x": [500.0, 2500.0], "y": [500.0, 1500.0], "pop": [3.0, 7.0]})
+    >>> rasters, rows, cols = cells_to_raster(t, {"pop": np.nan}, size=1000)
+    >>> rasters["pop"].values.tolist(), rows.tolist(), cols.tolist()
+    ([[nan, nan, 7.0], [3.0, nan, nan]], [1, 0], [0, 2])
+    """
+    import rioxarray  # noqa: F401  (registers the .rio accessor)
+    import xarray as xr
+
+    missing = [c for c in [x, y, *fills] if c not in cells.columns]
+    if missing:
+        raise ValueError(f"cells have no column(s) {missing}; columns are {list(cells.columns)}")
+    if len(cells) == 0:
+        raise ValueError("cells is empty: there is nothing to put on a raster")
+    xs = np.arange(cells[x].min(), cells[x].max() + 1, size, dtype=float)
+    ys = np.arange(cells[y].max(), cells[y].min() - 1, -size, dtype=float)
+    cols = np.round((cells[x] - xs[0]) / size).astype(int).to_numpy()
+    rows = np.round((ys[0] - cells[y]) / size).astype(int).to_numpy()
+    template = xr.DataArray(np.zeros((len(ys), len(xs))), dims=("y", "x"), coords={"y": ys, "x": xs})
+    template = template.rio.write_crs(crs)
+    rasters = {}
+    for name, fill in fills.items():
+        grid = np.full((len(ys), len(xs)), fill, dtype=float)
+        grid[rows, cols] = cells[name]
+        rasters[name] = template.copy(data=grid)
+    return rasters, rows, cols

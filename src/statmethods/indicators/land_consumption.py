@@ -22,9 +22,17 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # heavy libraries are imported where they are used
+    import geopandas as gpd
+    import xarray as xr
+    from shapely.geometry.base import BaseGeometry
 
 import numpy as np
 import pandas as pd
@@ -56,8 +64,8 @@ class LandConsumption:
     """
 
     table: pd.DataFrame
-    start: Any
-    end: Any
+    start: int | str
+    end: int | str
 
     def summary(self) -> Summary:
         t = self.table
@@ -80,8 +88,9 @@ class LandConsumption:
                                                     t["flag"].value_counts().sort_index().items())])
 
 
-def land_consumption(urb_start: Any, urb_end: Any, pop_start: Any, pop_end: Any, years: float, *,
-                     index: Sequence[Any] | None = None, start: Any = "t", end: Any = "t+n",
+def land_consumption(urb_start: ArrayLike, urb_end: ArrayLike, pop_start: ArrayLike, pop_end: ArrayLike,
+                     years: float, *,
+                     index: Sequence[Hashable] | None = None, start: int | str = "t", end: int | str = "t+n",
                      min_growth: float = 0.0) -> LandConsumption:
     """LCR, PGR, LCRPGR and built-up area per capita for each urban extent.
 
@@ -140,9 +149,12 @@ def land_consumption(urb_start: Any, urb_end: Any, pop_start: Any, pop_end: Any,
     return LandConsumption(t, start, end)
 
 
-def builtup_area_by_epoch(epoch_grid: Any, zones: Any, epochs: Sequence[int], *,
+def builtup_area_by_epoch(epoch_grid: xr.DataArray | str | os.PathLike[str], zones: gpd.GeoDataFrame,
+                          epochs: Sequence[int], *,
                           never_built: int = GHSL_NEVER_BUILT, id_column: str | None = None,
-                          nodata: float | None = None, footprint: Any | None = None) -> pd.DataFrame:
+                          nodata: float | None = None,
+                          footprint: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry | None = None,
+                          ) -> pd.DataFrame:
     """Built-up area (km²) of each zone at each epoch, from a first-built-epoch grid.
 
     Parameters
@@ -174,10 +186,32 @@ def builtup_area_by_epoch(epoch_grid: Any, zones: Any, epochs: Sequence[int], *,
         area inside the footprint and the grid). Areas of zones with ``inside_fraction`` below 1
         are incomplete: leave such zones out.
     """
-    import rioxarray
     import xarray as xr
 
     from .zonal import zonal_stats
+
+    if len(epochs) == 0:
+        raise ValueError("give at least one epoch")
+    da, vals, missing = _read_epoch_grid(epoch_grid, never_built, nodata)
+    rx, ry = (abs(r) for r in da.rio.resolution())
+    cell_km2 = rx * ry / 1e6
+    bands = [np.where(missing, np.nan, ((vals <= e) & (vals != never_built)).astype(float)) for e in epochs]
+    stack = xr.DataArray(np.stack(bands), dims=("band", "y", "x"),
+                         coords={"band": list(epochs), "y": da["y"], "x": da["x"]})
+    stack = stack.rio.write_crs(da.rio.crs).rio.write_transform(da.rio.transform())
+    res = zonal_stats(stack, zones, stats=("sum",), id_column=id_column,
+                      band_names=[str(e) for e in epochs])
+    out = pd.DataFrame({int(e): res[f"{e}_sum"] * cell_km2 for e in epochs}, index=res.index)
+    out["valid_fraction"] = res["valid_fraction"]
+    out["inside_fraction"] = _inside_fraction(da, zones, footprint)
+    return out
+
+
+def _read_epoch_grid(epoch_grid: xr.DataArray | str | os.PathLike[str], never_built: int,
+                     nodata: float | None) -> tuple[xr.DataArray, np.ndarray, np.ndarray]:
+    """The one-band epoch grid, its values as floats, and its missing cells (checked)."""
+    import rioxarray
+    import xarray as xr
 
     da = epoch_grid if isinstance(epoch_grid, xr.DataArray) else rioxarray.open_rasterio(epoch_grid,
                                                                                           masked=False)
@@ -195,18 +229,12 @@ def builtup_area_by_epoch(epoch_grid: Any, zones: Any, epochs: Sequence[int], *,
         raise ValueError("epoch_grid holds NaN: it was probably opened with masked=True, which turns the "
                          f"'never built' code {never_built} into no-data. Open it with masked=False.")
     missing = np.isnan(vals) if nodata is None else (vals == nodata) | np.isnan(vals)
-    if len(epochs) == 0:
-        raise ValueError("give at least one epoch")
-    rx, ry = (abs(r) for r in da.rio.resolution())
-    cell_km2 = rx * ry / 1e6
-    bands = [np.where(missing, np.nan, ((vals <= e) & (vals != never_built)).astype(float)) for e in epochs]
-    stack = xr.DataArray(np.stack(bands), dims=("band", "y", "x"),
-                         coords={"band": list(epochs), "y": da["y"], "x": da["x"]})
-    stack = stack.rio.write_crs(crs).rio.write_transform(da.rio.transform())
-    res = zonal_stats(stack, zones, stats=("sum",), id_column=id_column,
-                      band_names=[str(e) for e in epochs])
-    out = pd.DataFrame({int(e): res[f"{e}_sum"] * cell_km2 for e in epochs}, index=res.index)
-    out["valid_fraction"] = res["valid_fraction"]
+    return da, vals, missing
+
+
+def _inside_fraction(da: xr.DataArray, zones: gpd.GeoDataFrame,
+                     footprint: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry | None) -> np.ndarray:
+    """Share of each zone's area inside the grid's bounds and the footprint."""
     import geopandas as gpd
     from shapely.geometry import box
 
@@ -218,5 +246,4 @@ def builtup_area_by_epoch(epoch_grid: Any, zones: Any, epochs: Sequence[int], *,
                 fp = fp.to_crs(zones.crs)
             fp = fp.union_all()
         area = area.intersection(fp)
-    out["inside_fraction"] = (zones.geometry.intersection(area).area / zones.geometry.area).to_numpy()
-    return out
+    return (zones.geometry.intersection(area).area / zones.geometry.area).to_numpy()

@@ -17,8 +17,13 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # heavy libraries are imported where they are used
+    import geopandas as gpd
+    import xarray as xr
 
 import numpy as np
 import pandas as pd
@@ -28,7 +33,7 @@ __all__ = ["population_by_class", "zonal_stats"]
 _ID = "_zone_id"
 
 
-def _as_dataarray(raster: Any, name: str):
+def _as_dataarray(raster: xr.DataArray | str | os.PathLike[str], name: str) -> xr.DataArray:
     import rioxarray
     import xarray as xr
 
@@ -43,7 +48,7 @@ def _as_dataarray(raster: Any, name: str):
     return da
 
 
-def _check_zones(zones: Any, crs: Any, id_column: str | None):
+def _check_zones(zones: gpd.GeoDataFrame, crs: object, id_column: str | None):
     import geopandas as gpd
 
     if not isinstance(zones, gpd.GeoDataFrame):
@@ -72,7 +77,8 @@ def _check_zones(zones: Any, crs: Any, id_column: str | None):
     return out, ids
 
 
-def zonal_stats(raster: Any, zones: Any, stats: Sequence[str] = ("sum", "mean", "count"), *,
+def zonal_stats(raster: xr.DataArray | str | os.PathLike[str], zones: gpd.GeoDataFrame,
+                stats: Sequence[str] = ("sum", "mean", "count"), *,
                 id_column: str | None = None, band_names: Sequence[str] | None = None,
                 strategy: str = "raster-sequential") -> pd.DataFrame:
     """Coverage-weighted zonal statistics of a raster over polygons (exactextract).
@@ -135,7 +141,7 @@ def zonal_stats(raster: Any, zones: Any, stats: Sequence[str] = ("sum", "mean", 
     return out
 
 
-def population_by_class(classes: Any, population: Any, zones: Any, *,
+def population_by_class(classes: xr.DataArray, population: xr.DataArray, zones: gpd.GeoDataFrame, *,
                         codes: Iterable[int] | Mapping[int, str], id_column: str | None = None,
                         nodata_class: int = 255) -> pd.DataFrame:
     """Population of each zone living in cells of each class (for classifying local units).

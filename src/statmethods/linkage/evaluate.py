@@ -7,15 +7,23 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._summary import Summary
+from ..results import EstimateResult
+from ..validation import z_quantile
 
 
-def _wilson(k: float, n: float, confidence: float) -> tuple[float, float]:
+def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion ``k / n`` (NaN when ``n`` is 0).
+
+    Examples
+    --------
+    >>> [round(float(x), 4) for x in wilson_interval(8, 10)]
+    [0.4902, 0.9433]
+    """
     if n == 0:
         return (np.nan, np.nan)
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = z_quantile(confidence)
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -23,11 +31,13 @@ def _wilson(k: float, n: float, confidence: float) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class LinkageMetrics:
+class LinkageMetrics(EstimateResult):
     """Precision, recall and F1 of a set of declared links against the truth.
 
-    ``se`` and ``conf_int`` are binomial (Wilson) for precision (over declared links) and recall
-    (over true matches); F1 has no interval here.
+    ``se`` is binomial for precision (over declared links) and recall (over true matches).
+    ``conf_int`` overrides the base's normal interval with the Wilson interval: precision and
+    recall sit near 1, where ``p ± z se`` passes 1 and collapses to a point when p = 1. F1 has
+    no interval here (NaN).
     """
 
     tp: int
@@ -54,26 +64,22 @@ class LinkageMetrics:
                           "recall": np.sqrt(e["recall"] * (1 - e["recall"]) / n_r) if n_r else np.nan,
                           "f1": np.nan})
 
+    title = "Linkage quality against the truth"
+
     def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        """Wilson intervals for precision and recall."""
+        """Wilson intervals for precision and recall (override: see the class docstring)."""
         c = self.confidence if confidence is None else confidence
-        rows = {"precision": _wilson(self.tp, self.tp + self.fp, c),
-                "recall": _wilson(self.tp, self.tp + self.fn, c), "f1": (np.nan, np.nan)}
+        rows = {"precision": wilson_interval(self.tp, self.tp + self.fp, c),
+                "recall": wilson_interval(self.tp, self.tp + self.fn, c), "f1": (np.nan, np.nan)}
         return pd.DataFrame(rows, index=["lower", "upper"]).T
 
-    def table(self) -> pd.DataFrame:
-        """Estimates, standard errors and intervals."""
-        ci = self.conf_int()
-        return pd.DataFrame({"estimate": self.estimates, "se": self.se, "lower": ci["lower"],
-                             "upper": ci["upper"]}).round(4)
-
     def summary(self) -> Summary:
-        """Counts and the metric table."""
+        """Counts and the rounded metric table (override: adds the counts and the interval note)."""
         head = {"true positives": f"{self.tp:,}", "false positives": f"{self.fp:,}",
                 "false negatives": f"{self.fn:,}"}
         if self.threshold is not None:
             head["threshold"] = f"{self.threshold:g}"
-        return Summary("Linkage quality against the truth", head, self.table(),
+        return Summary(self.title, head, self.table().round(4),
                        [f"Wilson {self.confidence:.0%} intervals for precision and recall."])
 
 

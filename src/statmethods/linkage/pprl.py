@@ -23,25 +23,30 @@ ENV_KEY = "STATMETHODS_PPRL_KEY"
 DEMO_KEY = b"DEMONSTRATION KEY - NOT SECRET - set STATMETHODS_PPRL_KEY"
 
 
-def secret_key(mode: str = "demo") -> tuple[bytes, str]:
-    """The linkage key from ``$STATMETHODS_PPRL_KEY``, or the marked demonstration key.
+def secret_key(mode: str = "demo", *, env: str = ENV_KEY, parameter: str = "pprl_mode") -> tuple[bytes, str]:
+    """The secret key from the environment variable ``env``, or the marked demonstration key.
 
     Returns the key and where it came from (``"environment"`` or ``"demonstration key"``); the
     key itself is never printed. ``mode="production"`` refuses to run without the variable.
+    ``env`` must start with ``STATMETHODS_`` (the linkage key by default; the pseudonymisation
+    chapter's combination key is ``STATMETHODS_COMBINATION_KEY``).
 
     Examples
     --------
     >>> secret_key("demo")[1] in ("environment", "demonstration key")
     True
     """
-    value = os.environ.get(ENV_KEY, "")
+    if not env.startswith("STATMETHODS_"):
+        raise ValueError(f"key variable {env!r} must start with STATMETHODS_. Fix: rename it")
+    value = os.environ.get(env, "")
     if value:
         return value.encode("utf-8"), "environment"
     if mode == "production":
-        raise ValueError(f"pprl_mode 'production' needs the secret key in ${ENV_KEY}. "
-                         f"Fix: export {ENV_KEY}=<key shared by the linkage parties>, "
-                         "or use pprl_mode 'demo'")
-    return DEMO_KEY, "demonstration key"
+        raise ValueError(f"{parameter} 'production' needs the secret key in ${env}. "
+                         f"Fix: export {env}=<key shared by the parties>, "
+                         f"or use {parameter} 'demo'")
+    demo = DEMO_KEY if env == ENV_KEY else DEMO_KEY.replace(ENV_KEY.encode(), env.encode())
+    return demo, "demonstration key"
 
 
 def qgrams(value: str, q: int = 2) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import validation
 from .._summary import Summary
 from .hierarchy import Hierarchy
 from .infoloss import _nue_from_codes
@@ -81,10 +82,8 @@ def anonymise(data: pd.DataFrame, keys: Sequence[str], hierarchies: Mapping[str,
     ({'a': 1}, 2, 0)
     """
     keys = check_keys(data, keys)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}. Fix: give k >= 1")
-    if not 0 <= max_suppression <= 1:
-        raise ValueError(f"max_suppression must be in [0, 1], got {max_suppression!r}")
+    k = validation.positive_int(k, "k")
+    max_suppression = validation.unit_interval(max_suppression, "max_suppression")
     for c in keys:
         if c not in hierarchies:
             raise ValueError(f"no hierarchy for quasi-identifier {c!r}. Fix: give one, or use "

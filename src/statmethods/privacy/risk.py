@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import validation
 from .._summary import Summary
 
 __all__ = ["FrequencyResult", "RiskResult", "check_keys", "check_weights", "frequency_counts",
@@ -229,8 +230,7 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
     >>> individual_risk(d, ["a"], "w").rk.round(4)
     array([0.0827, 0.0827, 0.4024])
     """
-    if method not in ("approx", "exact"):
-        raise ValueError(f"method must be 'approx' or 'exact', got {method!r}. Fix: choose one of them")
+    validation.choice(method, "method", ["approx", "exact"])
     if isinstance(data, FrequencyResult):
         freq = data
     else:

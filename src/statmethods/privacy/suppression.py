@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from .. import validation
 from .._summary import Summary
 from .tables import Table
 
@@ -74,8 +75,11 @@ def audit(table: Table, suppressed: Sequence[int] | np.ndarray, primary: Sequenc
     sup = np.zeros(len(v), bool)
     sup[list(suppressed)] = True
     a, b = _equalities(table)
-    lb = np.where(sup, 0.0, v)
-    ub = np.where(sup, np.inf, v)
+    # the LP runs on values scaled to at most 1: sums of large magnitudes (1e11) add up only to
+    # within float rounding, which the solver's absolute tolerance would read as infeasible
+    scale = max(1.0, float(np.max(np.abs(v)))) if len(v) else 1.0
+    lb = np.where(sup, 0.0, v / scale)
+    ub = np.where(sup, np.inf, v / scale)
     rows = []
     for i in np.flatnonzero(sup):
         if cells is not None and i not in set(cells):
@@ -84,10 +88,11 @@ def audit(table: Table, suppressed: Sequence[int] | np.ndarray, primary: Sequenc
         c[i] = 1
         lo = linprog(c, A_eq=a, b_eq=b, bounds=list(zip(lb, ub, strict=True)), method="highs")
         hi = linprog(-c, A_eq=a, b_eq=b, bounds=list(zip(lb, ub, strict=True)), method="highs")
-        low = lo.fun if lo.status == 0 else np.nan
-        high = -hi.fun if hi.status == 0 else np.inf
+        low = lo.fun * scale if lo.status == 0 else np.nan
+        high = -hi.fun * scale if hi.status == 0 else np.inf
         need = max(protection * v[i], min_protection) if i in set(primary) else 0.0
-        ok = (low <= v[i] - need + 1e-7) and (high >= v[i] + need - 1e-7)
+        tol = 1e-7 * scale
+        ok = (low <= v[i] - need + tol) and (high >= v[i] + need - tol)
         rows.append((table.cells.row[i], table.cells.col[i], v[i], low, high,
                      "primary" if i in set(primary) else "secondary", need, ok))
     iv = pd.DataFrame(rows, columns=["row", "col", "value", "low", "high", "status", "required", "protected"])
@@ -107,6 +112,20 @@ class SuppressionResult:
     def table(self) -> pd.DataFrame:
         """Each cell with its status: ``primary``, ``secondary`` or ``publishable``."""
         return self.table_.cells[["row", "col", "value"]].assign(status=self.status)
+
+    def release(self) -> pd.DataFrame:
+        """The table as it may be released: suppressed cells keep their status, their value is removed.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> m = pd.DataFrame({"r": list("AABBCC"), "c": list("xyxyxy"), "v": [1.0, 5.0, 4.0, 6.0, 9.0, 9.0]})
+        >>> r = secondary_suppression(Table.from_microdata(m, "r", "c", "v"), [("A", "x")]).release()
+        >>> int(r.value.isna().sum())
+        4
+        """
+        t = self.table()
+        return t.assign(value=t["value"].where(t["status"] == "publishable"))
 
     @property
     def secondary(self) -> list[tuple[str, str]]:
@@ -148,8 +167,10 @@ def secondary_suppression(table: Table, primary: Sequence[int] | Sequence[tuple[
     >>> secondary_suppression(t, [("A", "x")]).secondary
     [('A', 'y'), ('B', 'x'), ('B', 'y')]
     """
-    if weights not in ("value", "cells"):
-        raise ValueError(f"weights must be 'value' or 'cells', got {weights!r}")
+    validation.choice(weights, "weights", ["value", "cells"])
+    protection = validation.unit_interval(protection, "protection")
+    validation.positive(min_protection, "min_protection", allow_zero=True)
+    max_cuts = validation.positive_int(max_cuts, "max_cuts")
     prim = [table.index_of(*p) if isinstance(p, tuple) else int(p) for p in primary]
     if not prim:
         raise ValueError("no primary cell given. Fix: mark at least one cell as primary")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import validation
 from .._summary import Summary
 
 __all__ = ["RuleResult", "Table", "dominance_rule", "frequency_rule", "p_percent_rule"]
@@ -172,8 +173,7 @@ def frequency_rule(table: Table, threshold: int = 3) -> RuleResult:
     >>> frequency_rule(Table.from_microdata(m, "r", "c"), 2).sensitive.tolist()
     [False, False, False, False, True, True]
     """
-    if threshold < 1:
-        raise ValueError(f"threshold must be at least 1, got {threshold}")
+    threshold = validation.positive_int(threshold, "threshold")
     n = table.cells["count"].to_numpy()
     return RuleResult(f"minimum frequency {threshold}", table, (n > 0) & (n < threshold))
 
@@ -187,6 +187,9 @@ def _contrib(table: Table) -> dict[tuple[str, str], np.ndarray]:
 
 def dominance_rule(table: Table, n: int = 1, k: float = 85.0) -> RuleResult:
     """(n, k) dominance: sensitive if the ``n`` largest contributions exceed ``k`` % of the cell total."""
+    n = validation.positive_int(n, "n")
+    if not 0 < validation.positive(k, "k") <= 100:
+        validation.fail("k", f"is a percentage in (0, 100], got {k!r}", "give a value such as 85")
     con = _contrib(table)
     s = [bool(x.sum() > 0 and x[:n].sum() > k / 100 * x.sum())
          for x in (con[(r, c)] for r, c in zip(table.cells.row, table.cells.col, strict=True))]
@@ -195,6 +198,7 @@ def dominance_rule(table: Table, n: int = 1, k: float = 85.0) -> RuleResult:
 
 def p_percent_rule(table: Table, p: float = 10.0) -> RuleResult:
     """p% rule: sensitive if ``total - x1 - x2 < p/100 * x1`` (the runner-up can estimate the largest)."""
+    p = validation.positive(p, "p")
     con = _contrib(table)
     s = []
     for r, c in zip(table.cells.row, table.cells.col, strict=True):

@@ -1,8 +1,9 @@
 """Bad inputs for area-landcover-map."""
 
+from dataclasses import replace
 from pathlib import Path
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 BANDS = [f"landsat8-zion/landsat_b{b}.tif" for b in (2, 3, 4, 5)]
 
@@ -36,3 +37,26 @@ CASES = [
              files=lambda t: _crop(t, BANDS[3], "b5.tif", (slice(0, 200), slice(0, 200)))),
     BadInput("polygons-missing", {"raleigh_polygons_file": "polygons.gpkg"}, "file not found"),
 ]
+
+CASES += [
+    BadInput("zion-band-truncated", {"zion_band_files": ["b.tif", "b.tif", "b.tif", "b.tif"]},
+             "is truncated or damaged", files=truncated_raster("b.tif", crs="EPSG:32612", res=30),
+             kind="broken-file"),
+    BadInput("mlp-epochs-work-bomb", {"mlp_epochs": 100_000_000}, "over the 6-hour budget", kind="work-bomb"),
+    BadInput("forest-work-bomb", {"n_estimators": 10_000_000, "n_train_pixels": 50_000},
+             "over the 6-hour budget", kind="work-bomb"),
+    BadInput("more-folds-than-pixels", {"n_folds": 100_000}, "more than n_train_pixels", kind="relation"),
+    *hostile_common(),
+]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "unknown-class-of-interest": "relation",
+    "users-accuracy-wrong-length": "relation",
+    "sample-too-small-for-floor": "relation",
+    "folds-more-than-training-pixels": "relation",
+    "band-names-wrong-length": "relation",
+    "bands-off-grid": "relation",
+    "band-not-a-geotiff": "broken-file",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

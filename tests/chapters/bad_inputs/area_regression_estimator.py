@@ -1,8 +1,9 @@
 """Bad inputs for area-regression-estimator."""
 
+from dataclasses import replace
 from pathlib import Path
 
-from . import BadInput, write_csv
+from . import BadInput, hostile_common, write_csv
 
 SEGMENTS = "stratum,y,x\n" + "".join(f"{h},{10 + i},{20 + 2 * i}\n" for h in "AB" for i in range(3))
 STRATA = "stratum,N,x_mean\nA,100,22\nB,120,23\n"
@@ -41,3 +42,19 @@ CASES = [
     BadInput("response-is-text", MINE, "column 'y' must be numeric",
              files=_files(segments=SEGMENTS.replace("A,10,", "A,ten,"))),
 ]
+
+CASES += [
+    BadInput("replicates-work-bomb", {"n_replicates": 10**9}, "over the 6-hour budget", kind="work-bomb"),
+    *hostile_common(),
+]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "drop-row-outside-file": "relation",
+    "mean-columns-vs-auxiliaries": "relation",
+    "stratum-not-in-strata-file": "relation",
+    "frame-smaller-than-sample": "relation",
+    "negative-frame-size": "relation",
+    "segments-empty": "broken-file",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

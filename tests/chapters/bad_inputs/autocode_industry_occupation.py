@@ -1,8 +1,9 @@
 """Bad inputs for autocode-industry-occupation."""
 
+from dataclasses import replace
 from pathlib import Path
 
-from . import BadInput, write_csv
+from . import BadInput, hostile_common, write_csv
 
 ROWS = [("corn farming", "111150"), ("soybean farming", "111110"), ("dairy cattle", "112120"),
         ("beef cattle ranching", "112111")] * 3
@@ -37,3 +38,17 @@ CASES = [
                                       encoding="cp949")),
     BadInput("unknown-encoding", {"encoding": "latin-9"}, "must be one of"),
 ]
+
+CASES += [
+    BadInput("torch-epochs-work-bomb", {"torch_epochs": 999_999_999}, "over the 6-hour budget",
+             kind="work-bomb"),
+    BadInput("baseline-epochs-work-bomb", {"baseline_epochs": 10**9}, "over the 6-hour budget",
+             kind="work-bomb"),
+    *hostile_common(),
+]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "user-codes-shorter-than-levels": "relation",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

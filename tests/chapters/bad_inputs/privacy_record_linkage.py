@@ -19,6 +19,10 @@ def _no_surname(tmp):
         ROW.format(i=i).replace(",lee", "") for i in range(3)))
 
 
+def _empty_id(tmp):
+    write_csv(tmp / "a.csv", HEAD + ROW.format(i=1) + ROW.format(i=2).replace("rec-2-org", ""))
+
+
 CASES = [
     BadInput("file-without-id-column", {"febrl_a_file": "{tmp}/a.csv"}, "has no id column 'rec_id'",
              files=_no_id),
@@ -34,4 +38,9 @@ CASES = [
     BadInput("threshold-out-of-range", {"threshold": 1.5}, "must be in (0, 1)"),
     BadInput("unknown-backend", {"backend": "postgres"}, "parameter 'backend' must be one of"),
     BadInput("missing-file", {"dedupe_file": "nothere.parquet"}, "file not found"),
+    BadInput("truth-pattern-matches-no-id", {"febrl_truth_pattern": "person-(\\d+)"},
+             "matches no id of febrl_a_file"),
+    BadInput("truth-pattern-without-group", {"febrl_truth_pattern": "rec-\\d+"}, "has no group"),
+    BadInput("truth-pattern-not-a-regex", {"febrl_truth_pattern": "rec-(\\d+"}, "not a regular expression"),
+    BadInput("record-without-id", {"febrl_a_file": "{tmp}/a.csv"}, "without an id", files=_empty_id),
 ]

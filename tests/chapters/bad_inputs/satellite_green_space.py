@@ -1,8 +1,9 @@
 """Bad inputs for satellite-green-space."""
 
+from dataclasses import replace
 from pathlib import Path
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 
 def _shifted_land(tmp: Path) -> None:
@@ -45,3 +46,18 @@ CASES = [
              "'urban_landcover_class' must be one of"),
     BadInput("missing-pop-file", {"pop_file": "pop2020.tif"}, "file not found"),
 ]
+
+CASES += [
+    BadInput("landsat-band-truncated", {"landsat_files": {"B4": "b.tif", "B5": "b.tif"}},
+             "is truncated or damaged", files=truncated_raster("b.tif", crs="EPSG:32612", res=30),
+             kind="broken-file"),
+    *hostile_common(),
+]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "grids-do-not-align": "relation",
+    "negative-population": "relation",
+    "urban-class-not-named": "relation",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

@@ -1,10 +1,11 @@
 """Bad inputs for satellite-indices."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 
 def _other_grid(tmp: Path) -> None:
@@ -42,3 +43,20 @@ CASES = [
     BadInput("scene-date-out-of-range", {"scenes_dates": [0, 99]}, "must be positions 0..67"),
     BadInput("unknown-product", {"landsat_product": "landsat9"}, "'landsat_product' must be one of"),
 ]
+
+CASES += [
+    BadInput("landsat-band-truncated",
+             {"landsat_files": {"B2": "b.tif", "B3": "b.tif", "B4": "b.tif", "B5": "b.tif"}},
+             "is truncated or damaged", files=truncated_raster("b.tif", crs="EPSG:32612", res=30),
+             kind="broken-file"),
+    *hostile_common(),
+]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "period-outside-series": "relation",
+    "landsat-grids-differ": "relation",
+    "scene-date-out-of-range": "relation",
+    "eopatch-incomplete": "broken-file",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

@@ -1,10 +1,11 @@
 """Bad inputs for satellite-land-consumption."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from . import BadInput
+from . import BadInput, hostile_common, truncated_raster
 
 
 def _raster(path: Path, crs: str, bands: int = 1) -> None:
@@ -40,3 +41,16 @@ CASES = [
              files=lambda t: (t / "x.csv").write_text("ID,Pop\n1,2\n")),
     BadInput("negative-min-growth", {"min_growth": -0.1}, "must be at least 0"),
 ]
+
+CASES += [
+    BadInput("builtup-grid-truncated", {"builtup_file": "g.tif", "footprint_file": ""},
+             "is truncated or damaged",
+             files=truncated_raster("g.tif", crs="EPSG:3035", res=100), kind="broken-file"),
+    *hostile_common(),
+]
+
+# classes of hostile input (see bad_inputs/__init__.py): cases written before the classes existed
+_KINDS = {
+    "end-before-start": "relation",
+}
+CASES = [replace(c, kind=_KINDS.get(c.id, c.kind)) for c in CASES]

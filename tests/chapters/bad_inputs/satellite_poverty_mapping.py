@@ -53,7 +53,14 @@ def _all(tmp: Path, n_csv: int = 30, keys=("image_hists", "locs", "years"), weal
     _folds(tmp / "f.pkl", unsafe=unsafe)
 
 
+def _preds(path: Path, n: int = 30, shift: float = 0.0) -> None:
+    rows = [f"{i * 0.1 + shift:.4f},{i * 0.2:.4f},2010,{(i % 5) / 5:.3f}" for i in range(n)]
+    lines = ["lat,lon,year,cnn", *rows]
+    write_csv(path, "\n".join(lines) + "\n")
+
+
 MINE = {"hists_file": "{tmp}/h.npz", "wealth_file": "{tmp}/v.csv", "folds_file": "{tmp}/f.pkl"}
+PREDS = {**MINE, "dhs_predictions_file": "{tmp}/p.csv", "dhs_year_column": "year", "dhs_models": ["cnn"]}
 
 CASES = [
     BadInput("folds-with-custom-class", MINE, "refused by the safe loader",
@@ -70,4 +77,9 @@ CASES = [
     BadInput("unknown-device", {"device": "tpu"}, "'device' must be 'cpu' or 'cuda'"),
     BadInput("missing-hists-file", {"hists_file": "my_hists.npz"}, "file not found"),
     BadInput("unknown-wealth-column", {"wealth_column": "income"}, "missing column(s) 'income'"),
+    BadInput("unknown-prediction-column", {"dhs_models": ["msnl_concat", "resnet50"]},
+             "missing column(s) 'resnet50'"),
+    BadInput("predictions-of-other-villages", PREDS, "do not have one row for each village",
+             files=lambda t: (_all(t), _preds(t / "p.csv", shift=5.0))),
+    BadInput("empty-prediction-model-list", {"dhs_models": []}, "'dhs_models' must be a non-empty list"),
 ]

@@ -18,3 +18,20 @@ def make_inputs(tmp: Path) -> dict:
     return {"sample_file": "my_sample_units.csv", "map_class_column": "mapped",
             "reference_class_column": "interpreted", "class_names": names, "map_area": ex["map_area_px"],
             "n_replicates": 200}
+
+
+BUNDLED = ["Deforestation", "Forest gain", "Stable forest", "Stable non-forest"]
+
+
+def _class_never_in_the_reference(tmp: Path) -> dict:
+    """Interpreters never recorded 'water' (an empty column of the error matrix): still runs."""
+    lines = ["id,mapped,interpreted"]
+    for mapped, interpreted, n in [("crop", "crop", 40), ("crop", "grass", 5), ("grass", "grass", 30),
+                                   ("grass", "crop", 3), ("water", "grass", 4), ("water", "crop", 2)]:
+        lines += [f"{len(lines):03d},{mapped},{interpreted}"] * n
+    (tmp / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"sample_file": "units.csv", "map_class_column": "mapped", "reference_class_column": "interpreted",
+            "class_names": ["crop", "grass", "water"], "map_area": [5000, 4000, 1000], "n_replicates": 100}
+
+
+EXTRA_RUNS = {"a-class-never-in-the-reference": _class_never_in_the_reference}

@@ -28,3 +28,7 @@ def make_inputs(tmp: Path) -> dict:
             "bhf_responses": ["soy_ha"], "bhf_covariates": ["corn_px", "soy_px"],
             "bhf_means_area_column": "county", "bhf_mean_columns": ["corn_mean", "soy_mean"],
             "bhf_size_column": "units", "bhf_name_column": "", "drop_rows": [], "n_replicates": 20}
+
+
+BUNDLED = ["Cerro Gordo", "Hamilton", "Worth", "Humboldt", "Franklin", "Pocahontas", "Winnebago", "Webster",
+           "Hancock", "Kossuth", "Hardin"]

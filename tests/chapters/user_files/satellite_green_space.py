@@ -16,3 +16,4 @@ def make_inputs(tmp: Path) -> dict:
         grid.isel(x=slice(90, 190), y=slice(60, 160)).rio.to_raster(tmp / f"my_{name.lower()}.tif")
         out[param] = f"my_{name.lower()}.tif"
     return out
+

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-EXPECTED_FILES = ["grid_population.csv", "mass_check.csv", "degurba_sigungu.csv"]
+EXPECTED_FILES = ["grid_population.csv", "mass_check.csv", "degurba_sigungu.csv",
+                  "areal_weighting_error_internal.csv", "release_evaluation_internal.csv"]
 
 
 def make_inputs(tmp: Path) -> dict:
@@ -23,3 +24,14 @@ def make_inputs(tmp: Path) -> dict:
     return {"census_file": "sejong_census.csv", "boundaries_file": "sejong_emd.gpkg",
             "boundaries_layer": "emd", "code_column": "emd_code", "name_column": "emd_name",
             "suppress_below": 5}
+
+
+def check_outputs(output_dir: Path, tmp: Path) -> None:
+    """The released grid holds no count below the threshold: small cells are marked, with no value."""
+    import pandas as pd
+
+    g = pd.read_csv(output_dir / "grid_population.csv")
+    assert list(g.columns) == ["grid_id", "population", "suppressed"]
+    assert g.loc[g["suppressed"], "population"].isna().all()
+    assert (g.loc[~g["suppressed"], "population"] >= 5).all()  # suppress_below = 5 above
+    assert g["suppressed"].any() and (~g["suppressed"]).any()

@@ -24,3 +24,16 @@ def make_inputs(tmp: Path) -> dict:
     out.to_file(tmp / "my_cities.gpkg", driver="GPKG")
     return {"builtup_file": "my_epochs.tif", "extents_file": "my_cities.gpkg", "footprint_file": "",
             "id_column": "city", "population_column": "pop_2020", "start_population_column": "pop_2000"}
+
+
+def _one_extent(tmp: Path) -> dict:
+    """One urban extent only: the per-extent table has one row, the run still ends."""
+    import geopandas as gpd
+
+    params = make_inputs(tmp)
+    one = gpd.read_file(tmp / "my_cities.gpkg").head(1)
+    one.to_file(tmp / "one_city.gpkg", driver="GPKG")
+    return {**params, "extents_file": "one_city.gpkg"}
+
+
+EXTRA_RUNS = {"one-extent": _one_extent}

@@ -3,14 +3,14 @@
 import pickle
 from pathlib import Path
 
-EXPECTED_FILES = ["poverty_metrics.csv", "district_estimates.csv"]
+EXPECTED_FILES = ["poverty_metrics.csv", "district_estimates.csv", "village_map.png", "district_map.png"]
 
 
 def make_inputs(tmp: Path) -> dict:
     import numpy as np
 
     from statmethods import inputs
-    from statmethods.chapters.checks.satellite_poverty_mapping import match_villages
+    from statmethods.applications.poverty import match_villages
 
     with np.load(inputs.resolve("africa-poverty-lsms/lsms_image_hists.npz", "hists_file", log=False)) as npz:
         hists, locs, years = npz["image_hists"], npz["locs"], npz["years"]
@@ -33,3 +33,22 @@ def make_inputs(tmp: Path) -> dict:
             "folds_file": "my_survey/folds.pkl", "lat_column": "latitude", "lon_column": "longitude",
             "year_column": "survey_year", "country_column": "iso", "wealth_column": "asset_index",
             "district_column": "admin2", "mlp_epochs": 2}
+
+
+def check_outputs(run: Path, tmp: Path) -> None:
+    """No rows from the bundled example's predictions on a user's own villages, and none of its name."""
+    import json
+
+    import pandas as pd
+
+    metrics = pd.read_csv(run / "poverty_metrics.csv")
+    assert not metrics["model"].str.startswith("dhs_cnn").any()
+    assert set(metrics["model"]) == {"ridge", "mlp", "nightlights", "country_mean"}
+    assert set(metrics.loc[metrics["evaluation"] == "out_of_country", "fold"]) - {"pooled"} <= {
+        "ethiopia", "malawi", "nigeria", "tanzania", "uganda"}
+    notebook = json.loads((run / "satellite-poverty-mapping.ipynb").read_text(encoding="utf-8"))
+    outputs = json.dumps([c.get("outputs", []) for c in notebook["cells"]])
+    for name in ("Yeh et al.", "LSMS villages", "lsms_preds_ooc"):
+        assert name not in outputs, name
+    districts = pd.read_csv(run / "district_estimates.csv")
+    assert {"eblup", "gamma", "lat", "lon"} <= set(districts.columns)

@@ -112,3 +112,49 @@ def date_range(params: dict[str, Any], start: str, end: str) -> None:
 def device(params: dict[str, Any], name: str = "device") -> str:
     """A torch device, refused when that GPU is absent (:func:`statmethods.validation.torch_device`)."""
     return validation.torch_device(params[name], name)
+
+
+MAX_HOURS = 6.0  # default time budget of one run; STATMETHODS_MAX_HOURS changes it
+
+
+def work_budget(params: dict[str, Any], defaults: dict[str, Any], *, seconds_at_defaults: float,
+                scales: Iterable[str], what: str) -> float:
+    """Refuse a run that cannot finish: estimate its time from the parameters, up front.
+
+    The estimate is the chapter's time on its defaults (measured on a 2-core machine) times the
+    ratio of each work parameter in ``scales`` (epochs, replicates, trees, pixels ...) to its
+    default: the work of these loops grows linearly in each of them. A run over the budget
+    (``STATMETHODS_MAX_HOURS``, default 6 h) is refused, naming the parameters that drive it.
+
+    Examples
+    --------
+    >>> work_budget({"n": 40}, {"n": 4}, seconds_at_defaults=10, scales=["n"], what="replicates")
+    100.0
+    >>> work_budget({"n": 4 * 10**9}, {"n": 4}, seconds_at_defaults=10, scales=["n"], what="replicates")
+    Traceback (most recent call last):
+    ...
+    statmethods.validation.BadInputError: parameter 'n' ... Fix: ...
+    """
+    import math
+    import os
+
+    scales = list(scales)
+    factor = 1.0
+    for name in scales:
+        value, default = params.get(name), defaults.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool) and default:
+            factor *= max(float(value), 0.0) / float(default)
+    seconds = seconds_at_defaults * factor
+    try:
+        limit = float(os.environ.get("STATMETHODS_MAX_HOURS", MAX_HOURS)) * 3600
+    except ValueError:
+        limit = MAX_HOURS * 3600
+    if not math.isfinite(seconds) or seconds > limit:
+        big = max(scales, key=lambda n: float(params.get(n) or 0) / float(defaults.get(n) or 1))
+        hours = seconds / 3600 if math.isfinite(seconds) else float("inf")
+        others = ", ".join(f"{n}={params[n]!r}" for n in scales if n != big)
+        fail(big, f"= {params[big]!r}{f' (with {others})' if others else ''} would make the {what} run "
+             f"for about {hours:,.0f} hours, over the {limit / 3600:g}-hour budget",
+             f"lower {' or '.join(scales)} (the defaults take about {seconds_at_defaults:.0f} s), or set "
+             "STATMETHODS_MAX_HOURS to allow a longer run")
+    return seconds

@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import inputs
-from . import fail, positive, positive_int
+from ... import inputs, validation
+from . import choice, confidence, fail, positive, positive_int, work_budget
 
 MIN_PER_STRATUM = 2
-
-
-def _confidence(params: dict[str, Any]) -> None:
-    v = params["confidence"]
-    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 1:
-        fail("confidence", f"must be strictly between 0 and 1, got {v!r}",
-             "give a level such as 0.95 (not 95)")
 
 
 def _class_names(params: dict[str, Any]) -> list[str]:
@@ -38,8 +31,9 @@ def _map_area(params: dict[str, Any], k: int) -> list[float]:
         fail("map_area", f"has {len(area)} values but class_names has {k} classes",
              "give one mapped area (in pixels) per class, in the order of class_names")
     for name, a in zip(params["class_names"], area, strict=True):
-        if isinstance(a, bool) or not isinstance(a, int | float) or a < 0:
-            fail("map_area", f"holds {a!r} for class {str(name)!r}; a mapped area must be non-negative",
+        if isinstance(a, bool) or not isinstance(a, int | float) or not 0 <= a < float("inf"):
+            fail("map_area", f"holds {a!r} for class {str(name)!r}; a mapped area must be non-negative "
+                 "and finite",
                  "give the number of mapped pixels of each class (0 for a class absent from the map)")
     if sum(area) <= 0:
         fail("map_area", "is zero for every class", "give the number of mapped pixels of each class")
@@ -87,12 +81,23 @@ def _matrix_from_file(params: dict[str, Any], names: list[str]) -> list[list[flo
     return counts
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 4000}, 15, 'coverage simulation'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
-    """Refuse a confidence outside (0, 1), malformed matrices, areas and sample files, naming the fix."""
-    _confidence(params)
+    """Refuse a confidence outside (0, 1), malformed matrices, areas and sample files, naming the fix.
+
+    Single values go through the shared validators (:mod:`statmethods.validation`); what is
+    checked here is how the parameters fit together (names, matrix and areas) and the sample file.
+    """
+    confidence(params)
+    validation.rng(params["seed"], "seed")
     positive_int(params, "n_replicates")
     positive(params, "pixel_area_ha")
-    inputs.decode(b"", "", "encoding", params["encoding"])  # refuses an unknown encoding name
+    choice(params, "encoding", inputs.ENCODINGS)
     names = _class_names(params)
     from_file = bool(str(params["sample_file"]).strip())
     if not from_file:
@@ -105,3 +110,5 @@ def check(params: dict[str, Any]) -> None:
             fail(source, f"has {int(sum(row))} sample unit(s) in map class {name!r}, which has mapped "
                  f"area {a:g}; at least {MIN_PER_STRATUM} per stratum are needed to estimate its variance",
                  "add sample units to this stratum, or merge the class with another")
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

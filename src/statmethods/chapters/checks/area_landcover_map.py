@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import inputs
-from . import choice, confidence, fail, positive_int, unit_interval
+from ... import inputs, validation
+from . import choice, confidence, fail, positive_int, work_budget
 
 ALLOCATIONS = ("proportional", "equal", "neyman")
 
@@ -68,6 +68,14 @@ def _rasters(params: dict[str, Any]) -> None:
                        log=False)
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 2000, 'sample_size': 1000}, 60, 'Monte Carlo check'),
+    ({'mlp_epochs': 300, 'n_train_pixels': 5000}, 30, 'perceptron training'),
+    ({'n_estimators': 200, 'n_train_pixels': 5000}, 30, 'random forest'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad sizes, epochs (< 1 trains nothing), classes, allocations and rasters, naming the fix."""
     positive_int(params, "block_size")
@@ -93,14 +101,15 @@ def check(params: dict[str, Any]) -> None:
              f"{', then one for Other' if k > len(coi) else ''}), got {ua!r}",
              "give one value in [0, 1] per stratum")
     for i in range(k):
-        unit_interval({"expected_users_accuracy": ua[i]}, "expected_users_accuracy")
+        validation.unit_interval(ua[i], "expected_users_accuracy")
     n = positive_int(params, "sample_size")
     floor = positive_int(params, "min_per_stratum", minimum=2)
     if floor * k > n:
         fail("sample_size", f"({n}) is too small for min_per_stratum={floor} in {k} strata",
              f"raise sample_size to at least {floor * k} or lower min_per_stratum")
     positive_int(params, "n_replicates")
-    if isinstance(params["seed"], bool) or not isinstance(params["seed"], int):
-        fail("seed", f"must be a whole number, got {params['seed']!r}", "give e.g. 20240601")
+    validation.rng(params["seed"], "seed")
     confidence(params)
     _rasters(params)
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

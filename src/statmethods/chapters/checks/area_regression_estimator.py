@@ -7,24 +7,20 @@ with ``area-small-area``, whose unit-level part reads the same two kinds of file
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ... import inputs
-from . import fail, positive_int
+from ... import inputs, validation
+from . import choice, confidence, fail, positive_int, work_budget
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-def key(v: Any) -> str:
+def key(v: object) -> str:
     """A stratum label as text: ``1``, ``1.0`` and ``"1"`` are one stratum."""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip()
-
-
-def confidence(params: dict[str, Any]) -> None:
-    v = params["confidence"]
-    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 1:
-        fail("confidence", f"must be strictly between 0 and 1, got {v!r}",
-             "give a level such as 0.95 (not 95)")
 
 
 def column_list(params: dict[str, Any], name: str) -> list[str]:
@@ -50,7 +46,8 @@ def drop_rows(params: dict[str, Any], n_rows: int, file_parameter: str) -> list[
 def sample_and_strata(params: dict[str, Any], *, sample_file: str, stratum_column: str, columns: list[str],
                       strata_file: str, strata_column: str, mean_columns: str, size_column: str,
                       auxiliaries: list[str], drop: bool = True,
-                      name_column: str | None = None) -> tuple[Any, Any, dict[str, int], dict[str, float]]:
+                      name_column: str | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int], dict[str, float]]:
     """Read and check a sample file and its strata file; return both and the sample/frame sizes."""
     enc = params["encoding"]
     scol = params[stratum_column]
@@ -98,11 +95,18 @@ def sample_and_strata(params: dict[str, Any], *, sample_file: str, stratum_colum
     return sample, strata, n_h, big_n
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 400}, 15, 'coverage simulation'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad levels, replicate counts, columns, rows and strata before the kernel starts."""
     confidence(params)
+    validation.rng(params["seed"], "seed")
     positive_int(params, "n_replicates", minimum=10)
-    inputs.decode(b"", "", "encoding", params["encoding"])
+    choice(params, "encoding", inputs.ENCODINGS)
     if not isinstance(params["collapse_singletons"], bool):
         fail("collapse_singletons", f"must be true or false, got {params['collapse_singletons']!r}",
              "write true or false")
@@ -134,3 +138,5 @@ def check(params: dict[str, Any]) -> None:
         fail("segments_file", f"has {sum(n_h.values())} sample units for {len(auxiliaries)} auxiliaries",
              f"give at least {len(auxiliaries) + 2} sample units")
     del big_n
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

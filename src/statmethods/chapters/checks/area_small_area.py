@@ -8,11 +8,14 @@ area means of the covariates ``bhf_means_file``, and their column names.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ... import inputs
-from . import choice, fail, positive_int
-from .area_regression_estimator import column_list, confidence, sample_and_strata
+from ... import inputs, validation
+from . import choice, confidence, fail, positive_int, work_budget
+from .area_regression_estimator import column_list, sample_and_strata
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w)(?!\s*[(.])")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -34,7 +37,7 @@ def formula_columns(formula: str) -> tuple[list[str], list[str]]:
     return names(lhs), names(rhs)
 
 
-def _min_parameters(formula: str, rhs: list[str], df: Any) -> int:
+def _min_parameters(formula: str, rhs: list[str], df: pd.DataFrame) -> int:
     """A lower bound on the number of coefficients: intercept, 1 per numeric column, levels - 1 per factor."""
     import pandas as pd
 
@@ -106,10 +109,19 @@ def _battese_harter_fuller(params: dict[str, Any]) -> None:
              "variances cannot be separated", "give some areas at least 2 sample units")
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'n_replicates': 200}, 30, 'coverage simulation'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad levels, formulas, columns, variances, rows and areas before the kernel starts."""
     confidence(params)
+    validation.rng(params["seed"], "seed")
     positive_int(params, "n_replicates", minimum=10)
-    inputs.decode(b"", "", "encoding", params["encoding"])
+    choice(params, "encoding", inputs.ENCODINGS)
     _fay_herriot(params)
     _battese_harter_fuller(params)
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

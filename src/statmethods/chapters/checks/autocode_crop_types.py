@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import inputs
-from . import choice, confidence, device, fail, positive, positive_int, subset
+from . import choice, confidence, device, fail, positive, positive_int, subset, work_budget
 
 MODELS = ("baseline", "cnn")
 
@@ -55,6 +55,14 @@ def _series_file(params: dict[str, Any]) -> None:
              "every fold needs every class", "lower n_folds, or drop or merge the rarest classes")
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'cnn_epochs': 12, 'folds_to_run': 2, 'cnn_channels': 16}, 90, 'CNN training'),
+    ({'n_trees': 100, 'folds_to_run': 2}, 20, 'tree ensemble'),
+    ({'n_replicates': 200}, 20, 'coverage check'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad sizes, epochs (< 1 trains nothing), devices, folds and series files, naming the fix."""
     models = params["models"]
@@ -79,3 +87,5 @@ def check(params: dict[str, Any]) -> None:
     choice(params, "encoding", inputs.ENCODINGS)
     device(params)
     _series_file(params)
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import inputs
-from . import choice, device, fail, positive_int, subset
+from ... import inputs, validation
+from . import choice, device, fail, positive_int, subset, work_budget
 
 _NAICS = ["sector", "subsector", "industry group", "industry", "national industry"]
 _SOC = ["major", "minor", "broad", "detailed"]
-# level names of the built-in sources (statmethods.autocode.hierarchy), by name and catalogue key
+# level names of the built-in coding indexes (statmethods.sources.coding.BUILT_IN), by name and
+# catalogue key; kept here so that the checks need not import pandas
 BUILT_IN = {
     "naics-2022": _NAICS, "naics-2022/2022_NAICS_Index_File.xlsx": _NAICS,
     "census-occupation-2022": _SOC, "census-io-2022/Census-2022-Occupation-Index_Final.xlsx": _SOC,
@@ -57,6 +58,13 @@ def _user_file(params: dict[str, Any]) -> None:
         fail("data_file", f"(file {where}) holds a single code", "give answers coded to at least 2 codes")
 
 
+# work parameters at their defaults, the time they take (s, 2 cores), and what they drive
+BUDGETS = [
+    ({'torch_epochs': 5}, 120, 'torch model training'),
+    ({'baseline_epochs': 4}, 60, 'baseline training'),
+]
+
+
 def check(params: dict[str, Any]) -> None:
     """Refuse bad models, epochs (< 1 trains nothing), levels, devices and user files, naming the fix."""
     choice(params, "model", MODELS)
@@ -70,8 +78,7 @@ def check(params: dict[str, Any]) -> None:
     if isinstance(m, bool) or not isinstance(m, int) or m < 0:
         fail("max_records", f"must be 0 (every record) or a positive whole number, got {m!r}",
              "give e.g. 2000")
-    if isinstance(params["seed"], bool) or not isinstance(params["seed"], int):
-        fail("seed", f"must be a whole number, got {params['seed']!r}", "give e.g. 2022")
+    validation.rng(params["seed"], "seed")
     choice(params, "encoding", inputs.ENCODINGS)
     src = params["data_file"]
     if not isinstance(src, str) or not src.strip():
@@ -81,3 +88,5 @@ def check(params: dict[str, Any]) -> None:
         subset({"level": [params["level"]]}, "level", [*levels, "finest"])
     if src not in BUILT_IN:
         _user_file(params)
+    for defaults, seconds, what in BUDGETS:
+        work_budget(params, defaults, seconds_at_defaults=seconds, scales=list(defaults), what=what)

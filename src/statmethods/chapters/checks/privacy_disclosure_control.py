@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ... import inputs
@@ -19,10 +20,14 @@ def census_table(df: Any, year: int, adm2: str, class1: str, row_total: str = "T
     return wide
 
 
-def check(params: dict[str, Any]) -> None:
-    """Refuse missing columns, bad weights, uncovered hierarchies, bad budgets and tables."""
-    p = params
+def _parameters(p: dict[str, Any]) -> None:
+    """Ranges of the scalar and list parameters."""
     choice(p, "risk_method", ["approx", "exact"])
+    for name, example in (("k_values", "[3, 10, 20]"), ("freq_thresholds", "[5, 10, 20]"),
+                          ("epsilons", "[0.5, 1.0]")):
+        if not isinstance(p[name], list) or not p[name]:
+            fail(name, f"must be a non-empty list, got {p[name]!r}",
+                 f"give at least one value, e.g. {example}")
     for k in p["k_values"]:
         if isinstance(k, bool) or not isinstance(k, int) or k < 2:
             fail("k_values", f"must hold integers of at least 2, got {k!r}",
@@ -34,18 +39,23 @@ def check(params: dict[str, Any]) -> None:
         if isinstance(t, bool) or not isinstance(t, int) or t < 1:
             fail("freq_thresholds", f"must hold positive integers, got {t!r}",
                  "give values such as [5, 10, 20]")
-    if not p["epsilons"]:
-        fail("epsilons", "is empty", "give at least one privacy budget, e.g. [0.5, 1.0]")
     for e in p["epsilons"]:
-        if isinstance(e, bool) or not isinstance(e, int | float) or not e > 0:
-            fail("epsilons", f"must hold numbers greater than 0, got {e!r}",
-                 "give positive privacy budgets, e.g. [0.1, 0.5, 1.0]")
+        if isinstance(e, bool) or not isinstance(e, int | float) or not e > 0 or not math.isfinite(e):
+            fail("epsilons", f"must hold finite numbers greater than 0, got {e!r}",
+                 "give positive privacy budgets, e.g. [0.1, 0.5, 1.0] (an infinite budget protects nothing)")
+    positive(p, "release_epsilon")
+    choice(p, "dp_totals", ["noisy", "invariant"])
     choice(p, "dp_mechanism", ["laplace", "gaussian"])
     unit_interval(p, "delta", open_=True)
     confidence(p)
-    positive_int(p, "n_replicates", minimum=100)
+    positive_int(p, "n_replicates", minimum=100, maximum=100_000)
     positive(p, "sum_upper")
 
+
+def check(params: dict[str, Any]) -> None:
+    """Refuse missing columns, bad weights, uncovered hierarchies, bad budgets and tables."""
+    p = params
+    _parameters(p)
     keys, w = list(p["sdc_key_columns"]), p["sdc_weight_column"]
     sdc = inputs.read_table(p["sdc_file"], "sdc_file")
     missing = [c for c in keys + [w] if c not in sdc.columns]
@@ -65,6 +75,9 @@ def check(params: dict[str, Any]) -> None:
 
     adult = inputs.read_table(p["adult_file"], "adult_file")
     adult.columns = [str(c).strip() for c in adult.columns]
+    if max(p["k_values"]) > len(adult):
+        fail("k_values", f"asks k = {max(p['k_values'])}, more than the {len(adult)} records of "
+             f"{p['adult_file']}", f"give k values of at most {len(adult)}")
     need = list(p["adult_key_columns"]) + [p["sensitive_column"], p["age_column"]]
     missing = [c for c in need if c not in adult.columns]
     if missing:
@@ -88,6 +101,11 @@ def check(params: dict[str, Any]) -> None:
                  f"{', '.join(map(repr, uncovered[:5]))} of column {col!r}",
                  "add a row for each value of the data to the hierarchy file")
 
+    _tables(p)
+
+
+def _tables(p: dict[str, Any]) -> None:
+    """The magnitude table's columns and primary cell, and the census table's margins."""
     rc, cc, vc = p["table_row_column"], p["table_col_column"], p["table_value_column"]
     tab = inputs.read_table(p["table_file"], "table_file", required=[rc, cc, vc], numeric=[vc],
                         nonnegative=[vc])

@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ... import inputs
+from ...indicators.degurba import GHSL_EPOCHS, RULE_SETS
+from ...sources.kosis import check_census_layout
 from . import choice, fail, less_than, positive, positive_int
-
-RULE_SETS = ["manual-2021", "ghsl-2024"]
-GHSL_EPOCHS = list(range(1975, 2031, 5))
 
 
 def check(params: dict[str, Any]) -> None:
     """Refuse impossible thresholds, rule sets and input grids, naming the fix."""
-    choice(params, "rule_set", RULE_SETS)
+    choice(params, "rule_set", list(RULE_SETS))
     choice(params, "backend", ["local", "earthengine"])
-    choice(params, "ee_year", GHSL_EPOCHS)
+    choice(params, "ee_year", list(GHSL_EPOCHS))
     for name in ("centre_density", "cluster_density", "max_gap_km2"):
         positive(params, name, allow_zero=True)
     positive_int(params, "centre_population", minimum=0)
@@ -61,9 +60,9 @@ def _korea_inputs(params: dict[str, Any]) -> None:
         fail("korea_census_file", f"({path}) cannot be read as a CSV ({exc})",
              "give the KOSIS 시군구 × age table as CSV (two header lines, then code, name, age code, age, "
              "year, population, male, female, sex ratio)")
-    if census.shape[1] != 9 or not census[2].astype(str).eq("'00").any():
-        fail("korea_census_file", f"({path}) is not in the KOSIS layout the chapter reads "
-             f"({census.shape[1]} columns; 9 expected, with the all-ages code '00 in the third)",
+    problem = check_census_layout(census)
+    if problem:
+        fail("korea_census_file", f"({path}) is not in the KOSIS layout the chapter reads ({problem})",
              "give the KOSIS 시군구 × age table (see the chapter's Korean example) or leave the default")
     inputs.check_vector(params["korea_units_file"], "korea_units_file", required=["code", "name"], log=False)
 

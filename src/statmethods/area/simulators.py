@@ -1,4 +1,4 @@
-"""Repeated stratified sampling from a map whose truth is known: bias, RMSE and coverage.
+"""Resampling a known map or a synthetic population: sampling distributions and interval coverage.
 
 When a complete reference map is available (here a simulation in which one map plays the role
 of the ground truth), the sampling distribution of the stratified area estimator can be
@@ -7,56 +7,57 @@ of ``n_h`` pixels without replacement from ``N_h`` pixels, ``N_hj`` of which bel
 class ``j``, yields counts ``(n_h1, ..., n_hk)`` that follow the multivariate hypergeometric
 distribution. :func:`simulate_sample_counts` draws those counts directly for all replicates
 at once, which is exactly equivalent to drawing the pixels and cross-tabulating them
-(:func:`coverage_simulation_loop` does the latter, one replicate at a time), and
+(:func:`coverage_simulation_loop` does the latter, one replicate at a time, with
+:func:`draw_stratified_sample`, the one stratified sampler of the package), and
 :func:`coverage_simulation` feeds them to
 :func:`statmethods.area.accuracy.stratified_estimates_batch`.
 
-Interval coverage of any estimator is measured by :func:`interval_coverage` (estimate, SE,
-truth, confidence -> coverage rate with its Monte Carlo standard error). One simulator per
-estimator builds a synthetic population whose truth is known, draws repeated samples and returns
-those coverages: :func:`simulate_stratified_accuracy` (stratified area and accuracy estimators),
-:func:`simulate_regression_estimator` (regression and direct expansion estimators) and
-:func:`simulate_fay_herriot` (Fay–Herriot EBLUP and direct estimates).
+One simulator per estimator builds a synthetic population whose truth is known, draws repeated
+samples and measures the coverage of its intervals with
+:func:`statmethods.area.coverage.interval_coverage`: :func:`simulate_stratified_accuracy`
+(stratified area and accuracy estimators), :func:`simulate_regression_estimator` (regression and
+direct expansion estimators) and :func:`simulate_fay_herriot` (Fay–Herriot EBLUP and direct
+estimates).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
-from .._stats import z_quantile
-from .._summary import Summary
-from .accuracy import _validate, counts_from_samples, stratified_area_estimate, stratified_estimates_batch
+from ..validation import confidence as confidence_level
+from ..validation import positive, positive_int
+from ..validation import rng as make_rng
+from .accuracy import counts_from_samples, stratified_area_estimate, stratified_estimates_batch
+from .coverage import (
+    AccuracySimulation,
+    CoverageSimulation,
+    FayHerriotSimulation,
+    RegressionSimulation,
+    interval_coverage,
+)
 
 if TYPE_CHECKING:
     from .small_area import FayHerriotResult
 
 __all__ = [
-    "AccuracySimulation",
-    "CoverageSimulation",
-    "FayHerriotSimulation",
-    "IntervalCoverage",
-    "RegressionSimulation",
-    "interval_coverage",
-    "simulate_fay_herriot",
-    "simulate_regression_estimator",
-    "simulate_stratified_accuracy",
     "cap_allocation",
     "coverage_simulation",
     "coverage_simulation_loop",
     "draw_stratified_sample",
     "population_confusion",
+    "simulate_fay_herriot",
+    "simulate_regression_estimator",
     "simulate_sample_counts",
+    "simulate_stratified_accuracy",
 ]
 
 
-def _codes(values: Any, classes: Sequence, what: str) -> np.ndarray:
+def _codes(values: npt.ArrayLike, classes: Sequence, what: str) -> np.ndarray:
     v = np.asarray(values).ravel()
     legend = pd.Index(list(classes))
     if not legend.is_unique:
@@ -71,7 +72,8 @@ def _codes(values: Any, classes: Sequence, what: str) -> np.ndarray:
     return codes
 
 
-def population_confusion(map_classes: Any, reference_classes: Any, classes: Sequence) -> pd.DataFrame:
+def population_confusion(map_classes: npt.ArrayLike, reference_classes: npt.ArrayLike,
+                         classes: Sequence) -> pd.DataFrame:
     """Full-population confusion matrix ``N_ij``: pixels of map class i and reference class j.
 
     Parameters
@@ -105,7 +107,7 @@ def population_confusion(map_classes: Any, reference_classes: Any, classes: Sequ
     return out
 
 
-def _check_allocation(allocation: Any, stratum_sizes: np.ndarray, names: Sequence) -> np.ndarray:
+def _check_allocation(allocation: npt.ArrayLike, stratum_sizes: np.ndarray, names: Sequence) -> np.ndarray:
     alloc = np.asarray(allocation)
     k = stratum_sizes.size
     if alloc.shape != (k,):
@@ -177,7 +179,7 @@ def cap_allocation(allocation: Sequence[int] | np.ndarray, stratum_sizes: Sequen
         a = a + add
 
 
-def draw_stratified_sample(strata: Any, allocation: Sequence[int] | np.ndarray, classes: Sequence, *,
+def draw_stratified_sample(strata: npt.ArrayLike, allocation: npt.ArrayLike, classes: Sequence, *,
                            rng: np.random.Generator) -> pd.DataFrame:
     """Draw one stratified random sample of pixels, without replacement within each stratum.
 
@@ -220,7 +222,8 @@ def draw_stratified_sample(strata: Any, allocation: Sequence[int] | np.ndarray, 
     return out
 
 
-def simulate_sample_counts(population: Any, allocation: Sequence[int] | np.ndarray, n_replicates: int, *,
+def simulate_sample_counts(population: npt.ArrayLike | pd.DataFrame, allocation: npt.ArrayLike,
+                           n_replicates: int, *,
                            rng: np.random.Generator) -> np.ndarray:
     """Sample confusion matrices of many stratified samples at once.
 
@@ -246,8 +249,7 @@ def simulate_sample_counts(population: Any, allocation: Sequence[int] | np.ndarr
     k = pop.shape[0]
     if pop.ndim != 2 or pop.shape != (k, k) or np.any(pop < 0):
         raise ValueError("population must be a square matrix of non-negative pixel counts (map x reference)")
-    if not (isinstance(n_replicates, int | np.integer) and n_replicates >= 1):
-        raise ValueError(f"n_replicates must be a positive integer, got {n_replicates!r}")
+    n_replicates = positive_int(n_replicates, "n_replicates")
     alloc = _check_allocation(allocation, pop.sum(axis=1), [f"stratum {h + 1}" for h in range(k)])
     out = np.zeros((n_replicates, k, k), dtype=np.int64)
     for h in range(k):
@@ -269,91 +271,8 @@ def _estimate(counts: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.n
     return est["area_prop"], est["area_prop_se"]
 
 
-@dataclass(frozen=True)
-class CoverageSimulation:
-    """Monte Carlo sampling distribution of stratified area estimates against the known truth.
-
-    ``estimates`` and ``se`` are area proportions per replicate (``n_replicates x k``);
-    ``true_prop`` and ``map_prop`` are the true and the pixel-counting proportions.
-    """
-
-    class_names: list[str]
-    population: np.ndarray
-    allocation: np.ndarray
-    estimates: np.ndarray
-    se: np.ndarray
-    confidence: float
-    pixel_area: float
-
-    @property
-    def n_replicates(self) -> int:
-        return int(self.estimates.shape[0])
-
-    @property
-    def z(self) -> float:
-        return float(stats.norm.ppf(0.5 + self.confidence / 2))
-
-    @property
-    def total_area(self) -> float:
-        return float(self.population.sum() * self.pixel_area)
-
-    @property
-    def true_prop(self) -> np.ndarray:
-        return self.population.sum(axis=0) / self.population.sum()
-
-    @property
-    def map_prop(self) -> np.ndarray:
-        return self.population.sum(axis=1) / self.population.sum()
-
-    @property
-    def covered(self) -> np.ndarray:
-        """Whether each replicate's interval contains the true proportion (``R x k``)."""
-        return np.abs(self.estimates - self.true_prop) <= self.z * self.se
-
-    def table(self) -> pd.DataFrame:
-        """Per class: truth, pixel counting and the stratified estimator's bias, RMSE and coverage (ha)."""
-        a, r = self.total_area, self.n_replicates
-        err = (self.estimates - self.true_prop) * a
-        cov = self.covered.mean(axis=0)
-        return pd.DataFrame({
-            "class": self.class_names,
-            "sample_size": self.allocation,
-            "true_area_ha": self.true_prop * a,
-            "pixel_count_area_ha": self.map_prop * a,
-            "pixel_count_bias_ha": (self.map_prop - self.true_prop) * a,
-            "mean_estimate_ha": self.estimates.mean(axis=0) * a,
-            "bias_ha": err.mean(axis=0),
-            "bias_mcse_ha": err.std(axis=0, ddof=1) / np.sqrt(r),
-            "rmse_ha": np.sqrt((err**2).mean(axis=0)),
-            "mean_se_ha": self.se.mean(axis=0) * a,
-            "coverage": cov,
-            "coverage_mcse": np.sqrt(cov * (1 - cov) / r),
-        })
-
-    def summary(self) -> Summary:
-        t = self.table().set_index("class")
-        header = {
-            "Design": "stratified random sample, strata = map classes",
-            "Sample size": f"{int(self.allocation.sum())} ({', '.join(map(str, self.allocation))})",
-            "Replicates": f"{self.n_replicates:,}",
-            "Total area": f"{self.total_area:,.0f} ha",
-            "Nominal coverage": f"{self.confidence:.0%}",
-        }
-        shown = pd.DataFrame({
-            "true area": t["true_area_ha"].map("{:,.0f}".format),
-            "pixel count": t["pixel_count_area_ha"].map("{:,.0f}".format),
-            "count bias": t["pixel_count_bias_ha"].map("{:+,.0f}".format),
-            "estimator bias": t["bias_ha"].map("{:+,.0f}".format),
-            "± MC": (2 * t["bias_mcse_ha"]).map("{:,.0f}".format),
-            "RMSE": t["rmse_ha"].map("{:,.0f}".format),
-            "coverage": t["coverage"].map("{:.3f}".format),
-        })
-        return Summary("Repeated stratified sampling against the known truth", header, shown,
-                       ["Areas in ha. '± MC' is twice the Monte Carlo standard error of the bias: "
-                        "an estimator bias within it is indistinguishable from zero."])
-
-
-def coverage_simulation(population: Any, allocation: Sequence[int] | np.ndarray, *, n_replicates: int = 1000,
+def coverage_simulation(population: npt.ArrayLike | pd.DataFrame, allocation: npt.ArrayLike, *,
+                        n_replicates: int = 1000,
                         seed: int = 0, confidence: float = 0.95, pixel_area: float = 0.09,
                         class_names: Sequence[str] | None = None) -> CoverageSimulation:
     """Bias, RMSE and interval coverage of the stratified area estimator, vectorised.
@@ -400,11 +319,9 @@ def coverage_simulation(population: Any, allocation: Sequence[int] | np.ndarray,
     names = [f"class {i + 1}" for i in range(k)] if class_names is None else list(class_names)
     if len(names) != k:
         raise ValueError(f"class_names has {len(names)} names for a {k} x {k} population matrix")
-    if not (0 < confidence < 1):
-        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
-    if not pixel_area > 0:
-        raise ValueError(f"pixel_area must be positive (area per pixel), got {pixel_area!r}")
-    rng = np.random.default_rng(seed)
+    level = confidence_level(confidence)
+    pixel_area = positive(pixel_area, "pixel_area")
+    rng = make_rng(seed)
     counts = simulate_sample_counts(pop, allocation, n_replicates, rng=rng)
     alloc = counts[0].sum(axis=1)
     sizes = pop.sum(axis=1)
@@ -418,10 +335,10 @@ def coverage_simulation(population: Any, allocation: Sequence[int] | np.ndarray,
         )
     weights = sizes / sizes.sum()
     est, se = _estimate(counts, weights)
-    return CoverageSimulation(names, pop, alloc, est, se, float(confidence), float(pixel_area))
+    return CoverageSimulation(names, pop, alloc, est, se, level, pixel_area)
 
 
-def coverage_simulation_loop(map_classes: Any, reference_classes: Any, classes: Sequence,
+def coverage_simulation_loop(map_classes: npt.ArrayLike, reference_classes: npt.ArrayLike, classes: Sequence,
                              allocation: Sequence[int] | np.ndarray, *, n_replicates: int = 100,
                              seed: int = 0, confidence: float = 0.95,
                              pixel_area: float = 0.09) -> CoverageSimulation:
@@ -437,7 +354,8 @@ def coverage_simulation_loop(map_classes: Any, reference_classes: Any, classes: 
     r = np.asarray(reference_classes).ravel()
     pop = population_confusion(m, r, classes)
     map_area = pop.sum(axis=1).to_numpy()
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
+    n_replicates = positive_int(n_replicates, "n_replicates")
     est = np.empty((n_replicates, len(classes)))
     se = np.empty_like(est)
     for i in range(n_replicates):
@@ -451,239 +369,8 @@ def coverage_simulation_loop(map_classes: Any, reference_classes: Any, classes: 
                               float(pixel_area))
 
 
-
-# --------------------------------------------------------------------------------------------
-# Interval coverage of any estimator, and one simulator per estimator
-# --------------------------------------------------------------------------------------------
-
-
-def _rng(seed: int | np.random.Generator) -> np.random.Generator:
-    """``numpy.random.default_rng(seed)``; a Generator passes through, so draws can continue."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer | np.random.Generator):
-        raise ValueError(f"seed must be an integer (or a numpy Generator), got {seed!r}")
-    return np.random.default_rng(seed)
-
-
-def _check_replicates(n_replicates: Any, minimum: int = 1) -> int:
-    ok = isinstance(n_replicates, int | np.integer) and not isinstance(n_replicates, bool)
-    if not ok or n_replicates < minimum:
-        raise ValueError(f"n_replicates must be an integer of at least {minimum}, got {n_replicates!r}")
-    return int(n_replicates)
-
-
-@dataclass(frozen=True)
-class IntervalCoverage:
-    """Monte Carlo coverage of normal intervals ``estimate ± z SE`` against a known truth.
-
-    ``estimates`` are the coverage rates per target and ``se`` their Monte Carlo standard errors
-    ``sqrt(c (1 - c) / R)`` (``R`` the replicates with a finite estimate and SE). The draws are
-    kept: ``estimate_draws``, ``se_draws`` and ``truth``, each ``R x k``.
-    """
-
-    names: list[str]
-    estimate_draws: np.ndarray
-    se_draws: np.ndarray
-    truth: np.ndarray
-    confidence: float
-
-    @property
-    def z(self) -> float:
-        return z_quantile(self.confidence)
-
-    @property
-    def n_replicates(self) -> int:
-        return int(self.estimate_draws.shape[0])
-
-    @property
-    def valid(self) -> np.ndarray:
-        """Replicates whose estimate and SE are finite (``R x k``)."""
-        return np.isfinite(self.estimate_draws) & np.isfinite(self.se_draws) & np.isfinite(self.truth)
-
-    @property
-    def covered(self) -> np.ndarray:
-        """1 where the interval holds the truth, 0 where not, NaN where it is undefined (``R x k``)."""
-        with np.errstate(invalid="ignore"):
-            inside = (np.abs(self.estimate_draws - self.truth) <= self.z * self.se_draws).astype(float)
-        return np.where(self.valid, inside, np.nan)
-
-    def _series(self, v: np.ndarray, name: str) -> pd.Series:
-        return pd.Series(v, index=self.names, name=name)
-
-    @property
-    def n_valid(self) -> pd.Series:
-        return self._series(self.valid.sum(axis=0), "n_valid")
-
-    @property
-    def estimates(self) -> pd.Series:
-        """Coverage rate of each target."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return self._series(np.nanmean(self.covered, axis=0), "coverage")
-
-    @property
-    def se(self) -> pd.Series:
-        """Monte Carlo standard error of each coverage rate."""
-        c = self.estimates
-        return (np.sqrt(c * (1 - c) / self.n_valid.where(self.n_valid > 0))).rename("coverage_mcse")
-
-    @property
-    def pooled(self) -> tuple[float, float]:
-        """Coverage over all targets together, and its Monte Carlo SE from the replicate means.
-
-        Targets of one replicate (the areas of one simulated survey) are not independent, so
-        the SE is that of the mean of the per-replicate coverages.
-        """
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            per_rep = np.nanmean(self.covered, axis=1)
-        per_rep = per_rep[np.isfinite(per_rep)]
-        sd = float(per_rep.std(ddof=1)) if per_rep.size > 1 else float("nan")
-        return float(per_rep.mean()), sd / np.sqrt(per_rep.size)
-
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        """Normal intervals for the coverage rates (Monte Carlo uncertainty only)."""
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        return pd.DataFrame({"lower": self.estimates - z * self.se, "upper": self.estimates + z * self.se})
-
-    def table(self) -> pd.DataFrame:
-        """Per target: mean estimate, truth, bias (with MC SE), empirical and mean estimated SE, coverage."""
-        err = np.where(self.valid, self.estimate_draws - self.truth, np.nan)
-        n = self.n_valid.to_numpy()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            emp_se = np.nanstd(np.where(self.valid, self.estimate_draws, np.nan), axis=0, ddof=1)
-            return pd.DataFrame({
-                "truth": np.nanmean(np.where(self.valid, self.truth, np.nan), axis=0),
-                "mean_estimate": np.nanmean(np.where(self.valid, self.estimate_draws, np.nan), axis=0),
-                "bias": np.nanmean(err, axis=0),
-                "bias_mcse": np.nanstd(err, axis=0, ddof=1) / np.sqrt(n),
-                "rmse": np.sqrt(np.nanmean(err**2, axis=0)),
-                "empirical_se": emp_se,
-                "mean_se": np.nanmean(np.where(self.valid, self.se_draws, np.nan), axis=0),
-                "mean_length": 2 * self.z * np.nanmean(np.where(self.valid, self.se_draws, np.nan), axis=0),
-                "coverage": self.estimates.to_numpy(),
-                "coverage_mcse": self.se.to_numpy(),
-                "n_valid": n,
-            }, index=pd.Index(self.names, name="target"))
-
-    def summary(self) -> Summary:
-        t = self.table()
-        pooled, pooled_se = self.pooled
-        header = {"Replicates": f"{self.n_replicates:,}", "Nominal coverage": f"{self.confidence:.0%}",
-                  "Pooled coverage": f"{pooled:.3f} (MC SE {pooled_se:.3f})"}
-        shown = pd.DataFrame({
-            "bias": t["bias"].map("{:+.4g}".format), "empirical SE": t["empirical_se"].map("{:.4g}".format),
-            "mean SE": t["mean_se"].map("{:.4g}".format), "coverage": t["coverage"].map("{:.3f}".format),
-            "± MC": t["coverage_mcse"].map("{:.3f}".format),
-        })
-        return Summary("Interval coverage against the known truth", header, shown,
-                       ["'± MC' is the Monte Carlo standard error of the coverage rate."])
-
-
-def interval_coverage(estimate: Any, se: Any, truth: Any, confidence: float = 0.95, *,
-                      names: Sequence[str] | None = None) -> IntervalCoverage:
-    """Coverage of the intervals ``estimate ± z SE`` over Monte Carlo replicates, with its MC SE.
-
-    Parameters
-    ----------
-    estimate, se : array_like, shape (R,) or (R, k)
-        One estimate and its standard error per replicate (and target). NaN marks a replicate
-        in which the estimator is undefined; it is left out of that target's rate.
-    truth : array_like, broadcastable to (R, k)
-        The true value of each target (fixed, shape (k,), or per replicate, shape (R, k)).
-    confidence : float
-        Nominal coverage, in (0, 1).
-    names : sequence of str, optional
-        Target names (default ``target 1``, ...).
-
-    Returns
-    -------
-    IntervalCoverage
-        ``estimates`` (coverage rates), ``se`` (their Monte Carlo SEs), ``table()``, ``summary()``.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> est = rng.normal(0, 1, size=4000)
-    >>> cov = interval_coverage(est, np.ones(4000), 0.0, 0.95)
-    >>> round(float(cov.estimates.iloc[0]), 3), round(float(cov.se.iloc[0]), 4)
-    (0.952, 0.0034)
-    """
-    z_quantile(confidence)
-    est = np.asarray(estimate, dtype=float)
-    if est.ndim == 1:
-        est = est[:, None]
-    if est.ndim != 2 or est.shape[0] < 1:
-        raise ValueError(f"estimate must have shape (replicates,) or (replicates, targets), got {est.shape}")
-    s = np.asarray(se, dtype=float)
-    s = s[:, None] if s.ndim == 1 and est.shape[1] == 1 and s.shape[0] == est.shape[0] else s
-    try:
-        s = np.broadcast_to(s, est.shape)
-        t = np.asarray(truth, dtype=float)
-        t = t[:, None] if t.ndim == 1 and est.shape[1] == 1 and t.shape[0] == est.shape[0] else t
-        t = np.broadcast_to(t, est.shape)
-    except ValueError as exc:
-        raise ValueError(f"se and truth must broadcast to the estimates' shape {est.shape}: {exc}") from exc
-    if np.any(s[np.isfinite(s)] < 0):
-        raise ValueError("standard errors cannot be negative")
-    k = est.shape[1]
-    labels = [f"target {i + 1}" for i in range(k)] if names is None else [str(n) for n in names]
-    if len(labels) != k:
-        raise ValueError(f"names has {len(labels)} names for {k} targets")
-    return IntervalCoverage(labels, est, np.array(s), np.array(t), float(confidence))
-
-
-@dataclass(frozen=True)
-class AccuracySimulation:
-    """Result of :func:`simulate_stratified_accuracy`: coverage of area and accuracy intervals.
-
-    ``coverage`` maps ``"area"``, ``"users"``, ``"producers"`` and ``"overall"`` to an
-    :class:`IntervalCoverage`; area draws are proportions (multiply by ``total_area``).
-    """
-
-    class_names: list[str]
-    sample_sizes: np.ndarray
-    coverage: dict[str, IntervalCoverage]
-    total_area: float
-    confidence: float
-
-    @property
-    def n_replicates(self) -> int:
-        return self.coverage["area"].n_replicates
-
-    @property
-    def estimates(self) -> pd.DataFrame:
-        """Coverage rate per class of the area, user's and producer's accuracy intervals."""
-        return pd.DataFrame({k: self.coverage[k].estimates for k in ("area", "users", "producers")})
-
-    @property
-    def se(self) -> pd.DataFrame:
-        """Monte Carlo standard errors of :attr:`estimates`."""
-        return pd.DataFrame({k: self.coverage[k].se for k in ("area", "users", "producers")})
-
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        return pd.concat({"lower": self.estimates - z * self.se, "upper": self.estimates + z * self.se},
-                         axis=1)
-
-    def table(self) -> pd.DataFrame:
-        """Per class: coverage of area, user's and producer's accuracy; area bias in area units."""
-        t = self.estimates.rename(columns={"users": "user's accuracy", "producers": "producer's accuracy"})
-        t["area_bias"] = self.coverage["area"].table()["bias"].to_numpy() * self.total_area
-        t["area_bias_mcse"] = self.coverage["area"].table()["bias_mcse"].to_numpy() * self.total_area
-        return t
-
-    def summary(self) -> Summary:
-        o, o_se = self.coverage["overall"].estimates.iloc[0], self.coverage["overall"].se.iloc[0]
-        header = {"Design": "stratified random sample, strata = map classes",
-                  "Sample size": f"{int(self.sample_sizes.sum())} ({', '.join(map(str, self.sample_sizes))})",
-                  "Replicates": f"{self.n_replicates:,}", "Nominal coverage": f"{self.confidence:.0%}",
-                  "Overall accuracy coverage": f"{o:.3f} (MC SE {o_se:.3f})"}
-        return Summary("Coverage of stratified area and accuracy intervals", header, self.table().round(3))
-
-
 def simulate_stratified_accuracy(
-    sample_counts: Any,
+    sample_counts: npt.ArrayLike | pd.DataFrame,
     map_area: Sequence[float] | np.ndarray,
     *,
     sample_sizes: Sequence[int] | np.ndarray | None = None,
@@ -728,9 +415,10 @@ def simulate_stratified_accuracy(
     >>> bool(0.9 < sim.coverage["overall"].estimates.iloc[0] < 1.0)
     True
     """
-    counts, area, names = _validate(sample_counts, map_area, class_names, pixel_area)
-    z_quantile(confidence)
-    n_replicates = _check_replicates(n_replicates)
+    fit = stratified_area_estimate(sample_counts, map_area, class_names, pixel_area=pixel_area,
+                                   confidence=confidence)
+    counts, area, names = fit.counts, fit.map_area_px, fit.class_names
+    n_replicates = positive_int(n_replicates, "n_replicates")
     n_obs = counts.sum(axis=1)
     sizes = n_obs if sample_sizes is None else np.asarray(sample_sizes)
     if sizes.shape != n_obs.shape or np.any(sizes < 0) or np.any(sizes != np.round(sizes)):
@@ -738,61 +426,17 @@ def simulate_stratified_accuracy(
     sizes = sizes.astype(np.int64)
     w = area / area.sum()
     true_q = np.divide(counts, n_obs[:, None], out=np.zeros_like(counts), where=n_obs[:, None] > 0)
-    rng = _rng(seed)
+    rng = make_rng(seed)
     draws = np.stack([rng.multinomial(int(n), true_q[i], size=n_replicates) for i, n in enumerate(sizes)],
                      axis=1)  # (replicates, map class, reference class)
-    true = stratified_estimates_batch(counts, w)
+    true = fit.batch
     sim = stratified_estimates_batch(draws, w)
     cov = {key: interval_coverage(sim[key], sim[f"{key}_se"], true[key], confidence, names=names)
            for key in ("area_prop", "users", "producers")}
     cov["overall"] = interval_coverage(sim["overall"], sim["overall_se"], true["overall"], confidence,
                                        names=["overall"])
     cov["area"] = cov.pop("area_prop")
-    return AccuracySimulation(names, sizes, cov, float(area.sum() * pixel_area), float(confidence))
-
-
-@dataclass(frozen=True)
-class RegressionSimulation:
-    """Result of :func:`simulate_regression_estimator`.
-
-    ``coverage`` covers the ``"regression"`` and ``"direct"`` estimators of the total;
-    ``population`` is the synthetic frame (one row per unit) and ``true_total`` its total.
-    """
-
-    response: str
-    coverage: IntervalCoverage
-    true_total: float
-    population: pd.DataFrame
-    confidence: float
-
-    @property
-    def n_replicates(self) -> int:
-        return self.coverage.n_replicates
-
-    @property
-    def estimates(self) -> pd.Series:
-        return self.coverage.estimates
-
-    @property
-    def se(self) -> pd.Series:
-        return self.coverage.se
-
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        return self.coverage.conf_int(confidence)
-
-    def table(self) -> pd.DataFrame:
-        """Per estimator: relative bias (%), true (empirical) SE, mean estimated SE, coverage and MC SE."""
-        t = self.coverage.table()
-        return pd.DataFrame({
-            "relative_bias_pct": 100 * (t["mean_estimate"] / self.true_total - 1),
-            "true_se": t["empirical_se"], "mean_estimated_se": t["mean_se"],
-            "coverage": t["coverage"], "coverage_mcse": t["coverage_mcse"],
-        })
-
-    def summary(self) -> Summary:
-        header = {"Response": self.response, "True total": f"{self.true_total:,.1f}",
-                  "Replicates": f"{self.n_replicates:,}", "Nominal coverage": f"{self.confidence:.0%}"}
-        return Summary("Regression and direct estimators on a synthetic frame", header, self.table().round(3))
+    return AccuracySimulation(names, sizes, cov, float(area.sum() * fit.pixel_area), fit.confidence)
 
 
 def simulate_regression_estimator(
@@ -841,18 +485,17 @@ def simulate_regression_estimator(
     """
     from .regression import regression_estimator
 
-    n_replicates = _check_replicates(n_replicates)
-    z_quantile(confidence)
+    n_replicates = positive_int(n_replicates, "n_replicates")
     xs = [x] if isinstance(x, str) else list(x)
     fit = regression_estimator(sample, y, xs, population, strata=strata, size=size,
                                collapse_singletons=collapse_singletons, confidence=confidence)
-    rng = _rng(seed)
+    rng = make_rng(seed)
     n_h = sample.groupby(strata).size()
     bb = fit.coefficients.loc[y, xs].to_numpy()
     e = sample[y].to_numpy(dtype=float) - sample[xs].to_numpy(dtype=float) @ bb
     e_stratum = pd.Series(e).groupby(sample[strata].to_numpy()).transform("mean").to_numpy()
     sd_within = float(np.sqrt(np.sum((e - e_stratum) ** 2) / (len(e) - (n_h > 1).sum())))
-    sd_stratum = float(pd.Series(e).groupby(sample[strata].to_numpy()).mean().std())
+    sd_stratum = float(pd.Series(e).groupby(sample[strata].to_numpy()).mean().std()) if len(n_h) > 1 else 0.0
     pop_rows = []
     x_sample = sample[xs].to_numpy(dtype=float)
     for c, row in population.iterrows():
@@ -876,51 +519,6 @@ def simulate_regression_estimator(
         se[i] = t["reg_se"], t["direct_se"]
     cov = interval_coverage(est, se, true_total, confidence, names=["regression", "direct"])
     return RegressionSimulation(y, cov, true_total, frame, float(confidence))
-
-
-@dataclass(frozen=True)
-class FayHerriotSimulation:
-    """Result of :func:`simulate_fay_herriot`: ``eblup`` and ``direct`` coverages over all areas.
-
-    ``mse_ratio`` is the empirical MSE of the EBLUP over the mean estimated MSE, per replicate.
-    """
-
-    eblup: IntervalCoverage
-    direct: IntervalCoverage
-    mse_ratio: np.ndarray
-    confidence: float
-
-    @property
-    def n_replicates(self) -> int:
-        return self.eblup.n_replicates
-
-    @property
-    def estimates(self) -> pd.Series:
-        """Coverage over all areas of the EBLUP and of the direct intervals."""
-        return pd.Series({"eblup": self.eblup.pooled[0], "direct": self.direct.pooled[0]}, name="coverage")
-
-    @property
-    def se(self) -> pd.Series:
-        return pd.Series({"eblup": self.eblup.pooled[1], "direct": self.direct.pooled[1]},
-                         name="coverage_mcse")
-
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        return pd.DataFrame({"lower": self.estimates - z * self.se, "upper": self.estimates + z * self.se})
-
-    def table(self) -> pd.DataFrame:
-        """Coverage, its MC SE and the mean interval length of the EBLUP and direct intervals."""
-        return pd.DataFrame({
-            "coverage": self.estimates.to_numpy(), "coverage_mcse": self.se.to_numpy(),
-            "mean interval length": [float(self.eblup.table()["mean_length"].mean()),
-                                     float(self.direct.table()["mean_length"].mean())],
-        }, index=pd.Index(["EBLUP ± z·√mse", "direct ± z·SE"]))
-
-    def summary(self) -> Summary:
-        header = {"Replicates": f"{self.n_replicates:,}", "Areas": str(len(self.eblup.names)),
-                  "Nominal coverage": f"{self.confidence:.0%}",
-                  "Empirical / estimated MSE": f"{float(np.mean(self.mse_ratio)):.3f}"}
-        return Summary("Fay–Herriot intervals on a synthetic population", header, self.table().round(3))
 
 
 def simulate_fay_herriot(
@@ -967,10 +565,9 @@ def simulate_fay_herriot(
     """
     from .small_area import fay_herriot
 
-    n_replicates = _check_replicates(n_replicates)
-    level = fit.confidence if confidence is None else float(confidence)
-    z_quantile(level)
-    rng = _rng(seed)
+    n_replicates = positive_int(n_replicates, "n_replicates")
+    level = fit.confidence if confidence is None else confidence_level(confidence)
+    rng = make_rng(seed)
     mean_true = fit.synthetic.to_numpy()
     d = fit.sampling_variance.to_numpy()
     m = fit.n_areas
