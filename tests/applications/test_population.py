@@ -153,7 +153,11 @@ def test_nightlights_baseline_is_least_squares_on_log_lights():
     coef = np.linalg.lstsq(A, y, rcond=None)[0]
     m = PopulationModel("nightlights", clip=False).fit({"nightlights": nl}, y)
     assert np.allclose(m.predict({"nightlights": nl}), A @ coef)
-    assert m.smearing_ == pytest.approx(np.mean(np.exp(y - np.clip(A @ coef, y.min(), y.max()))))
+    fitted = np.clip(A @ coef, y.min(), y.max())
+    assert m.duan_ == pytest.approx(np.mean(np.exp(y - fitted)))
+    assert m.smearing_ == m.ratio_ == pytest.approx(np.exp(y).sum() / np.exp(fitted).sum())
+    duan = PopulationModel("nightlights", correction="duan").fit({"nightlights": nl}, y)
+    assert duan.smearing_ == duan.duan_
 
 
 def test_stacked_imagery_and_lights_uses_out_of_fold_imagery_predictions():
