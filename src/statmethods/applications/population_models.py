@@ -69,7 +69,7 @@ def smearing_factor(y: np.ndarray, pred: np.ndarray, method: str = "duan") -> fl
     >>> round(smearing_factor(np.array([0.0, 1.0]), np.array([0.5, 0.5])), 3)
     1.128
     >>> round(smearing_factor(np.array([0.0, 2.0]), np.array([0.5, 0.5]), "ratio"), 3)
-    2.57
+    2.544
     """
     y, pred = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
     if method == "duan":
