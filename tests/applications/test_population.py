@@ -226,3 +226,15 @@ def test_predictions_are_clipped_to_the_training_range_of_the_log_density():
     assert far.tolist() == [y.min(), y.max()]
     free = PopulationModel("nightlights", clip=False).fit({"nightlights": nl}, y)
     assert free.predict({"nightlights": np.array([1e6])})[0] > y.max()
+
+
+def test_finetune_choice_uses_blocked_folds_of_the_training_city_only():
+    from statmethods.applications.population import choose_finetune
+
+    rng = np.random.default_rng(11)
+    images = rng.uniform(0, 1000, (12, 3, 32, 32)).astype("float32")
+    pop = np.round(images.mean(axis=(1, 2, 3)))
+    data = {"images": images, "population": pop, "area_km2": 1.0}
+    table = choose_finetune(data, np.arange(12) % 2, epochs=(1,), lrs=(1e-3, 3e-4))
+    assert list(table.columns) == ["epochs", "lr", "cv_mse"] and len(table) == 2
+    assert table["cv_mse"].is_monotonic_increasing and np.isfinite(table["cv_mse"]).all()
