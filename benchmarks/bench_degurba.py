@@ -285,7 +285,12 @@ def main() -> None:
                 "cpu": round(slope(mem, "cpu_seconds"), 3),
                 "cells": [min(r["cells"] for r in mem), max(r["cells"] for r in mem)],
             }
-    print(write_results("degurba", rows, repeats=args.repeat, flexurba=flex, in_memory_slopes=slopes))
+    figures = [{"file": "degurba_scaling.png",
+                "caption": "Degree of Urbanisation: time and peak memory against the number of cells "
+                           "(log-log), in memory and tiled (statmethods degurba), beside flexurba's "
+                           "recorded global run."}]
+    print(write_results("degurba", rows, repeats=args.repeat, flexurba=flex, in_memory_slopes=slopes,
+                        figures=figures))
     print(plot_scaling())
 
 

@@ -8,7 +8,11 @@ their entry. The performance appendix (:mod:`statmethods.perf`) shows the table 
 chapter page shows its own run time (``book/_ext/chapter_release.py``).
 
 The file is written with sorted keys and without the timestamp of the write, so republishing
-changes only the entries of the chapters that were run.
+changes only the entries of the chapters that were run. A chapter's entry is replaced only when
+the new measurement differs materially from the recorded one (:func:`same_measurement`: another
+machine, a run time outside half to twice the recorded one, or peak memory more than 25% off):
+run times on a shared machine vary from run to run, and a rebuild that reproduces the book
+should leave ``git status`` clean.
 
 Examples
 --------
@@ -32,7 +36,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["CHAPTERS_JSON", "format_memory", "format_seconds", "load", "machine", "measure", "record"]
+__all__ = ["CHAPTERS_JSON", "format_memory", "format_seconds", "load", "machine", "measure", "record",
+           "same_measurement"]
 
 CHAPTERS_JSON = Path("benchmarks") / "results" / "chapters.json"
 DESCRIPTION = ("Wall time and peak resident memory of `statmethods publish <id>` (the chapter executed "
@@ -84,13 +89,37 @@ def load(path: Path = CHAPTERS_JSON) -> dict[str, object]:
     return {"description": DESCRIPTION, "chapters": {}}
 
 
+def same_measurement(old: dict[str, object], seconds: float, peak_memory_mb: float | None) -> bool:
+    """Whether a new measurement only repeats the recorded one, within run-to-run noise.
+
+    Examples
+    --------
+    >>> old = {"seconds": 30.0, "peak_memory_mb": 400, "machine": machine()}
+    >>> same_measurement(old, 45.0, 420.0), same_measurement(old, 75.0, 420.0)
+    (True, False)
+    """
+    keys = ("processor", "cpu_count", "memory_gb")
+    recorded = old.get("machine") or {}
+    if not isinstance(recorded, dict) or any(recorded.get(k) != machine().get(k) for k in keys):
+        return False
+    t = float(old.get("seconds") or 0)
+    if not (t > 0 and 0.5 <= seconds / t <= 2.0):
+        return False
+    m = old.get("peak_memory_mb")
+    if m is None or peak_memory_mb is None:
+        return m is None and peak_memory_mb is None
+    return abs(peak_memory_mb - float(m)) <= 0.25 * float(m)
+
+
 def record(chapter: str, seconds: float, peak_memory_mb: float | None, path: Path = CHAPTERS_JSON,
            how: str = "make book") -> None:
-    """Write one chapter's entry into ``path`` (created if missing)."""
+    """Write one chapter's entry into ``path`` (created if missing), unless it repeats the record."""
     data = load(path)
     data["description"] = DESCRIPTION
     chapters = data.setdefault("chapters", {})
     assert isinstance(chapters, dict)
+    if chapter in chapters and same_measurement(chapters[chapter], seconds, peak_memory_mb):
+        return
     chapters[chapter] = {
         "seconds": round(seconds, 1),
         "peak_memory_mb": None if peak_memory_mb is None else round(peak_memory_mb),

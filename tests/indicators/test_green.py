@@ -101,3 +101,15 @@ def test_green_share_all_nodata_and_bad_threshold_are_errors():
         green_share(xr.DataArray(np.full((2, 2), np.nan), dims=("y", "x")))
     with pytest.raises(ValueError, match=r"\[-1, 1\]"):
         green_share(xr.DataArray(np.zeros((2, 2)), dims=("y", "x")), threshold=5)
+
+
+def test_rural_grid_has_no_urban_centre_and_the_chapter_can_say_so():
+    """Below the density threshold everywhere: all labels 0 (the chapter's "no urban centre" path)."""
+    rng = np.random.default_rng(0)
+    pop = _grid(rng.uniform(0, 800, (12, 12)))
+    land = _grid(np.full((12, 12), 1e6))
+    centres = urban_centres(pop, land, _grid(np.zeros((12, 12))))
+    assert int(centres.max()) == 0
+    # one dense block of 9 cells x 6,000 = 54,000 inhabitants is a centre
+    pop[2:5, 2:5] = 6000.0
+    assert int(urban_centres(pop, land, _grid(np.zeros((12, 12)))).max()) == 1

@@ -27,7 +27,7 @@ import yaml
 from .catalog import ChapterError, get_chapter
 
 SECTION = "## Rerun on your own data"
-KINDS = ("table", "raster", "vector", "text", "copy")
+KINDS = ("table", "raster", "raster_set", "vector", "text", "copy")
 _FENCE = re.compile(r"^(`{3,})\{code-block\}\s*(\w+)\s*$")
 
 
@@ -241,6 +241,24 @@ def build_raster(path: Path, desc: dict, rng: np.random.Generator, built: dict[s
             dst.write(values.to_numpy().astype(profile["dtype"]).reshape(g["height"], g["width"]), b)
 
 
+def build_raster_set(folder: Path, desc: dict, rng: np.random.Generator, base: Path) -> None:
+    """One GeoTIFF per id of a table built before (``kind: raster_set``), e.g. image patches.
+
+    ``ids: {table: cells.csv, column: cell}`` names the ids; ``name: "{id}_summer.tif"`` the
+    files; the patches lie side by side on a grid with ``spacing`` map units between origins
+    (``columns`` per row), each with the raster keys ``crs``, ``width``, ``height``,
+    ``resolution``, ``dtype``, ``bands`` and ``values``.
+    """
+    ids = pd.read_csv(base / desc["ids"]["table"], dtype=str,
+                      encoding=desc["ids"].get("encoding", "utf-8"))[desc["ids"]["column"]]
+    folder.mkdir(parents=True, exist_ok=True)
+    x0, y0 = desc["origin"]
+    spacing, per_row = float(desc["spacing"]), int(desc.get("columns", 10))
+    for i, cid in enumerate(ids):
+        one = {**desc, "origin": [x0 + (i % per_row) * spacing, y0 - (i // per_row) * spacing]}
+        build_raster(folder / desc["name"].format(id=cid), one, rng, {})
+
+
 def build_vector(path: Path, desc: dict, rng: np.random.Generator, built: dict[str, dict]) -> None:
     """Write rectangles tiling an extent, with generated fields (``kind: vector``)."""
     import geopandas as gpd
@@ -287,7 +305,11 @@ def build_copy(path: Path, desc: dict) -> None:
     elif "rename" in desc:
         from .. import inputs
 
-        inputs.read_table(desc["from"], "from").rename(columns=desc["rename"]).to_csv(path, index=False)
+        if src.suffix == ".csv":  # a CSV is copied cell by cell, as written
+            table = pd.read_csv(src, dtype=str, keep_default_na=False)
+        else:
+            table = inputs.read_table(desc["from"], "from")
+        table.rename(columns=desc["rename"]).to_csv(path, index=False)
     else:
         shutil.copyfile(src, path)
 
@@ -308,6 +330,8 @@ def build_files(recipe: Recipe, folder: Path) -> list[Path]:
             build_raster(path, desc, rng, built, name)
         elif kind == "vector":
             build_vector(path, desc, rng, built)
+        elif kind == "raster_set":
+            build_raster_set(path, desc, rng, folder)
         elif kind == "text":
             path.write_bytes(str(desc["content"]).encode(desc.get("encoding", "utf-8")))
         else:
