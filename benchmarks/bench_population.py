@@ -6,6 +6,9 @@ In one run, on the Gdańsk patches of So2Sat POP (267 cells, cropped to 96 x 96 
 - ``mosaiks_features``: :class:`statmethods.classify.mosaiks.MosaiksFeatures` (batched torch
   convolution) against the same features in plain numpy (``mosaiks_numpy``: a sliding window
   and ``einsum``), reported as images per second;
+- ``frozen_features``: :class:`statmethods.classify.image_cnn.PretrainedFeatures` (one pass of
+  the pretrained EfficientNet-Lite0, five pooled layers) against a plain ``net.features(x)``
+  loop over the same batches (the last layer only), reported as images per second;
 - ``cnn_training_scratch`` / ``cnn_training_pretrained``: one training run of
   :class:`statmethods.classify.image_cnn.ImageCNNRegressor` against a plain torch loop (same
   network, AdamW, mean squared error; no determinism settings, thread pinning or augmentation);
@@ -27,7 +30,7 @@ import numpy as np
 import torch
 from _timing import best_of, write_results  # noqa: E402
 
-from statmethods.classify.image_cnn import ImageCNNRegressor, _modules, efficientnet_lite0
+from statmethods.classify.image_cnn import ImageCNNRegressor, PretrainedFeatures, _modules, efficientnet_lite0
 from statmethods.classify.mosaiks import MosaiksFeatures, mosaiks_numpy
 from statmethods.imagery.patches import read_patches
 
@@ -62,6 +65,38 @@ def plain_torch_loop(arch: str, X: np.ndarray, y: np.ndarray, epochs: int, devic
         torch.cuda.synchronize()
 
 
+def frozen_feature_rows(X: np.ndarray, args: argparse.Namespace) -> list[dict]:
+    """Frozen-feature extraction: the package against a plain loop, and GPU against CPU where asked."""
+    def package(dev: str = args.device) -> np.ndarray:
+        out = PretrainedFeatures(device=dev, n_threads=args.threads).fit(X).transform(X)
+        if dev.startswith("cuda"):
+            torch.cuda.synchronize()
+        return out
+
+    def plain() -> None:
+        net = efficientnet_lite0().to(args.device).eval()
+        lo, hi = np.percentile(X, [2, 98])
+        scaled = ((np.clip((X - lo) / (hi - lo), 0, 1) * 255 - 127) / 128).astype("float32")
+        with torch.no_grad():
+            for s in range(0, len(X), 32):
+                net.features(torch.from_numpy(scaled[s:s + 32]).to(args.device))
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+
+    t_pkg, _ = best_of(package, args.repeats)
+    t_peer, _ = best_of(plain, args.repeats)
+    rows = [{"case": "frozen_features", "method": f"PretrainedFeatures ({args.device})",
+             "peer": f"plain net.features loop ({args.device})", "seconds": t_pkg, "peer_seconds": t_peer,
+             "ratio": t_pkg / t_peer, "images_per_second": len(X) / t_pkg, "images": len(X),
+             "pixels": f"{X.shape[-2]}x{X.shape[-1]}"}]
+    if args.device.startswith("cuda"):
+        t_cpu, _ = best_of(lambda: package("cpu"), 1)
+        rows.append({"case": "frozen_features_gpu_vs_cpu", "method": "PretrainedFeatures (cuda)",
+                     "peer": "PretrainedFeatures (cpu)", "seconds": t_pkg, "peer_seconds": t_cpu,
+                     "ratio": t_pkg / t_cpu, "images": len(X)})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
@@ -89,6 +124,7 @@ def main() -> None:
                      "peer": "MosaiksFeatures (cpu)", "seconds": t_pkg, "peer_seconds": t_cpu,
                      "ratio": t_pkg / t_cpu, "images": len(X)})
 
+    rows += frozen_feature_rows(X, args)
     cases = (("scratch", "cnn_training_scratch"), ("efficientnet_lite0", "cnn_training_pretrained"))
     for arch, case in cases:
         def fit(dev: str = args.device, a: str = arch) -> None:

@@ -7,16 +7,21 @@ import pandas as pd
 import pytest
 
 from statmethods.applications.population import (
+    SO2SAT_COVARIATES,
     PopulationMetricsResult,
     PopulationModel,
     RidgeCVRegressor,
+    So2SatForest,
     blocked_cv_folds,
     calibrate_to_total,
     evaluate_blocked_cv,
     evaluate_out_of_city,
     population_metrics,
+    predicted_counts,
+    smearing_factor,
     spatial_blocks,
 )
+from statmethods.applications.population_models import SO2SAT_PARAM_GRID
 
 
 def test_metrics_match_sklearn_r2_and_the_total_error():
@@ -30,6 +35,26 @@ def test_metrics_match_sklearn_r2_and_the_total_error():
     assert m["r2_log_density"] == pytest.approx(r2_score(np.log1p(pop), pred))
     assert m["r2_count"] == pytest.approx(r2_score(pop, counts))
     assert m["total_error_pct"] == pytest.approx(100 * (counts.sum() / pop.sum() - 1))
+    assert m["total_error_raw_pct"] == m["total_error_pct"]
+    s = population_metrics(pop, pred, area_km2=1.0, smearing=1.2)
+    smeared = np.maximum(1.2 * np.exp(pred) - 1, 0)
+    assert s["r2_count"] == pytest.approx(r2_score(pop, smeared))
+    assert s["total_error_pct"] == pytest.approx(100 * (smeared.sum() / pop.sum() - 1))
+    assert s["total_error_raw_pct"] == pytest.approx(m["total_error_pct"]) and s["smearing"] == 1.2
+
+
+def test_smearing_removes_the_bias_of_the_naive_back_transform():
+    """Log-normal cells: exp of an unbiased log prediction misses the total by exp(-s^2/2) - 1."""
+    rng = np.random.default_rng(7)
+    mu, sigma = rng.uniform(3, 7, 20000), 0.8
+    y = mu + rng.normal(0, sigma, 20000)
+    pop = np.expm1(y)
+    factor = smearing_factor(y[:10000], mu[:10000])
+    assert factor == pytest.approx(np.exp(sigma ** 2 / 2), rel=0.02)
+    raw = predicted_counts(mu[10000:]).sum() / pop[10000:].sum() - 1
+    fixed = predicted_counts(mu[10000:], smearing=factor).sum() / pop[10000:].sum() - 1
+    assert raw == pytest.approx(np.exp(-sigma ** 2 / 2) - 1, abs=0.03)
+    assert abs(fixed) < 0.03 < abs(raw)
 
 
 def test_density_uses_the_cell_area():
@@ -80,6 +105,44 @@ def test_ridge_penalty_is_the_one_with_the_lowest_cv_error_on_the_training_rows(
         mse[a] = np.mean(errs)
     assert m.alpha_ == min(mse, key=mse.get)
     assert np.allclose(m.cv_mse_.to_numpy(), [mse[a] for a in alphas])
+    assert np.allclose(m.predict(X), Ridge(alpha=m.alpha_).fit(StandardScaler().fit_transform(X), y)
+                       .predict(StandardScaler().fit_transform(X)))
+
+
+def test_ridge_with_groups_keeps_each_group_out_of_its_own_fit():
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(8)
+    X, groups = rng.normal(size=(90, 12)), np.repeat(np.arange(9), 10)
+    y = X[:, 0] + rng.normal(0, 0.5, 90)
+    m = RidgeCVRegressor(alphas=(1.0, 100.0), cv=3).fit(X, y, groups)
+    oof = np.empty(90)
+    for tr, te in GroupKFold(3).split(X, groups=groups):
+        sc = StandardScaler().fit(X[tr])
+        oof[te] = Ridge(alpha=m.alpha_).fit(sc.transform(X[tr]), y[tr]).predict(sc.transform(X[te]))
+    assert np.allclose(m.oof_, oof)
+
+
+def test_so2sat_forest_follows_the_published_recipe():
+    from sklearn.ensemble import RandomForestRegressor
+
+    assert len(SO2SAT_COVARIATES) == 125 and SO2SAT_COVARIATES[7] == "VIIRS_MEAN"
+    assert SO2SAT_PARAM_GRID == {"max_features": ["sqrt", 0.05, 0.1, 0.2, 0.3, 0.4],
+                                 "n_estimators": [250, 350, 500, 750, 1000]}
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(120, 8))
+    y = 2 * X[:, 0] + X[:, 1] + rng.normal(0, 0.3, 120)
+    f = So2SatForest(seed=3).fit(X, y)
+    imp = RandomForestRegressor(100, max_features=1.0, random_state=3).fit(X, y).feature_importances_
+    assert f.selected_.tolist() == (imp >= 0.002).tolist() and f.selected_[:2].all()
+    oob = {mf: RandomForestRegressor(250, max_features=mf, oob_score=True, random_state=3)
+           .fit(X[:, f.selected_], y).oob_score_ for mf in SO2SAT_PARAM_GRID["max_features"]}
+    assert f.best_params_["max_features"] == max(oob, key=oob.get)
+    assert np.corrcoef(f.oof_, y)[0, 1] > 0.8
+    with pytest.raises(ValueError, match="grid"):
+        So2SatForest(grid="huge")
 
 
 def test_nightlights_baseline_is_least_squares_on_log_lights():
@@ -88,21 +151,46 @@ def test_nightlights_baseline_is_least_squares_on_log_lights():
     y = 1 + 1.3 * np.log1p(nl) + rng.normal(0, 0.3, 40)
     A = np.column_stack([np.ones(40), np.log1p(nl)])
     coef = np.linalg.lstsq(A, y, rcond=None)[0]
-    pred = PopulationModel("nightlights", clip=False).fit(None, nl, y).predict(None, nl)
-    assert np.allclose(pred, A @ coef)
+    m = PopulationModel("nightlights", clip=False).fit({"nightlights": nl}, y)
+    assert np.allclose(m.predict({"nightlights": nl}), A @ coef)
+    fitted = np.clip(A @ coef, y.min(), y.max())
+    assert m.duan_ == pytest.approx(np.mean(np.exp(y - fitted)))
+    assert m.smearing_ == m.ratio_ == pytest.approx(np.exp(y).sum() / np.exp(fitted).sum())
+    duan = PopulationModel("nightlights", correction="duan").fit({"nightlights": nl}, y)
+    assert duan.smearing_ == duan.duan_
+
+
+def test_stacked_imagery_and_lights_uses_out_of_fold_imagery_predictions():
+    from sklearn.linear_model import LinearRegression
+
+    rng = np.random.default_rng(10)
+    n = 150
+    nl, feats = rng.uniform(0, 50, n), rng.normal(size=(n, 20))
+    y = 1 + np.log1p(nl) + feats[:, 0] + rng.normal(0, 0.2, n)
+    data, groups = {"nightlights": nl, "features": feats}, np.arange(n) // 10
+    m = PopulationModel("imagery_nightlights").fit(data, y, groups)
+    oof = np.clip(RidgeCVRegressor().fit(feats, y, groups).oof_, y.min(), y.max())
+    ref = LinearRegression().fit(np.column_stack([oof, np.log1p(nl)]), y)
+    assert np.allclose(m.model_.coef_, ref.coef_)
+    alone = PopulationModel("imagery").fit(data, y, groups)
+    assert (m.predict(data) - y).std() < (alone.predict(data) - y).std()
+    with pytest.raises(ValueError, match="needs data\\['covariates'\\]"):
+        PopulationModel("covariates_rf").fit(data, y)
 
 
 def _city(n, seed):
     rng = np.random.default_rng(seed)
     nl = rng.uniform(0, 50, n)
     pop = np.round(np.expm1(0.2 + 1.5 * np.log1p(nl) + rng.normal(0, 0.4, n)))
-    return {"images": None, "nightlights": nl, "population": pop, "area_km2": 1.0}
+    return {"nightlights": nl, "population": pop, "area_km2": 1.0,
+            "covariates": np.column_stack([nl + rng.normal(0, 5, n), rng.normal(size=n)])}
 
 
 def test_evaluations_give_one_row_per_model_and_seed_and_the_mean_model_scores_zero_in_city():
     train, test = _city(120, 0), _city(90, 1)
-    out, preds = evaluate_out_of_city(["mean", "nightlights"], train, test, seeds=[0, 1])
-    assert len(out) == 4 and preds.shape == (90, 4)
+    out, preds = evaluate_out_of_city(["mean", "nightlights", "covariates_rf"], train, test, seeds=[0, 1])
+    assert len(out) == 6 and preds.shape == (90, 6)
+    assert (out.query("model == 'covariates_rf'")["r2_log_density"] > 0.5).all()
     assert (out.query("model == 'nightlights'")["r2_log_density"] > 0.7).all()
     rng = np.random.default_rng(4)
     folds = blocked_cv_folds(rng.uniform(0, 1e4, 120), rng.uniform(0, 1e4, 120), 2500, n_folds=4)
@@ -114,14 +202,17 @@ def test_result_table_has_the_columns_of_the_result_file_and_no_spread_without_r
     train, test = _city(100, 5), _city(80, 6)
     out, _ = evaluate_out_of_city(["mean", "nightlights"], train, test, seeds=[0, 1, 2])
     res = PopulationMetricsResult(out)
-    cols = ["model", "evaluation", "r2_log_density", "r2_count", "total_error_pct"]
+    cols = ["model", "evaluation", "n_seeds", "r2_log_density", "r2_log_density_sd", "r2_count",
+            "total_error_raw_pct", "total_error_duan_pct", "total_error_pct", "smearing"]
     assert list(res.table().columns) == cols
     assert (res.sd.to_numpy() == 0).all()
     ci = res.conf_int()
     assert (ci["r2_count_lower"] == ci["r2_count_upper"]).all()
     fake = pd.DataFrame({"model": ["mosaiks"] * 3, "evaluation": ["out_of_city"] * 3, "seed": [0, 1, 2],
                          "r2_log_density": [0.5, 0.6, 0.7], "r2_count": [0.1, 0.2, 0.3],
-                         "total_error_pct": [1.0, 2.0, 3.0]})
+                         "total_error_raw_pct": [0.0] * 3, "total_error_duan_pct": [0.0] * 3,
+                         "total_error_pct": [1.0, 2.0, 3.0],
+                         "smearing": [1.1] * 3})
     r = PopulationMetricsResult(fake)
     assert r.se.loc[("mosaiks", "out_of_city"), "r2_log_density"] == pytest.approx(0.1 / np.sqrt(3))
     assert "0.6 ± 0.1" in str(r.summary())
@@ -130,8 +221,20 @@ def test_result_table_has_the_columns_of_the_result_file_and_no_spread_without_r
 def test_predictions_are_clipped_to_the_training_range_of_the_log_density():
     nl = np.array([1.0, 2.0, 4.0, 8.0])
     y = np.log1p(nl)
-    m = PopulationModel("nightlights").fit(None, nl, y)
-    far = m.predict(None, np.array([0.0, 1e6]))
+    m = PopulationModel("nightlights").fit({"nightlights": nl}, y)
+    far = m.predict({"nightlights": np.array([0.0, 1e6])})
     assert far.tolist() == [y.min(), y.max()]
-    free = PopulationModel("nightlights", clip=False).fit(None, nl, y)
-    assert free.predict(None, np.array([1e6]))[0] > y.max()
+    free = PopulationModel("nightlights", clip=False).fit({"nightlights": nl}, y)
+    assert free.predict({"nightlights": np.array([1e6])})[0] > y.max()
+
+
+def test_finetune_choice_uses_blocked_folds_of_the_training_city_only():
+    from statmethods.applications.population import choose_finetune
+
+    rng = np.random.default_rng(11)
+    images = rng.uniform(0, 1000, (12, 3, 32, 32)).astype("float32")
+    pop = np.round(images.mean(axis=(1, 2, 3)))
+    data = {"images": images, "population": pop, "area_km2": 1.0}
+    table = choose_finetune(data, np.arange(12) % 2, epochs=(1,), lrs=(1e-3, 3e-4))
+    assert list(table.columns) == ["epochs", "lr", "cv_mse"] and len(table) == 2
+    assert table["cv_mse"].is_monotonic_increasing and np.isfinite(table["cv_mse"]).all()

@@ -78,3 +78,49 @@ def test_cuda_without_a_gpu_is_refused_clearly():
 def test_unknown_architecture_is_refused():
     with pytest.raises(ValueError, match="arch must be one of"):
         ImageCNNRegressor("resnet50")
+
+
+def _devices():
+    import torch
+
+    why = "no CUDA GPU on this machine: the GPU case runs where one is present"
+    return ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason=why))]
+
+
+@pytest.mark.parametrize("device", _devices())
+def test_frozen_features_are_the_networks_own_pooled_activations(device):
+    """One body on every device: the package's features equal a hand-written pass through the network."""
+    import torch
+
+    from statmethods.classify.image_cnn import PretrainedFeatures
+
+    X, _ = _data(n=6, s=32)
+    ext = PretrainedFeatures(device=device).fit(X)
+    got = ext.transform(X)
+    assert got.shape == (6, 1832) and np.isfinite(got).all()
+    lo, hi = np.percentile(X, 2, axis=(0, 2, 3)), np.percentile(X, 98, axis=(0, 2, 3))
+    x = torch.from_numpy(((np.clip((X - lo[None, :, None, None]) / (hi - lo)[None, :, None, None], 0, 1)
+                           * 255 - 127) / 128).astype("float32"))
+    net = efficientnet_lite0().eval()
+    with torch.no_grad():
+        head = net.features(x).numpy()  # the network's own global pooling of its last layer
+    assert np.allclose(got[:, -1280:], head, atol=1e-3)
+    tta = PretrainedFeatures(tta=True, device=device).fit(X)
+    flipped = tta.transform(X[:, :, :, ::-1].copy())
+    # averaging over a left-right flip makes the features of X and of its mirror image close
+    mean_gap = np.abs(tta.transform(X) - flipped).mean() / np.abs(got).mean()
+    plain_gap = np.abs(got - ext.transform(X[:, :, :, ::-1].copy())).mean() / np.abs(got).mean()
+    assert mean_gap < plain_gap
+    with pytest.raises(ValueError, match="fit"):
+        PretrainedFeatures(device=device).transform(X)
+
+
+@pytest.mark.parametrize("device", _devices())
+def test_population_model_runs_the_same_code_on_each_device(device):
+    from statmethods.applications.population import PopulationModel
+
+    X, y = _data(n=40, s=32)
+    data = {"images": X}
+    pred = PopulationModel("imagery", device=device).fit(data, y).predict(data)
+    r2 = 1 - ((y - pred) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+    assert r2 > 0.8

@@ -22,6 +22,7 @@ from .population import (
     log_density,
     population_metrics,
 )
+from .population_models import So2SatForest, smearing_factor
 from .poverty import (
     CountryMeanRegressor,
     GroupedRidgeCV,
@@ -42,6 +43,7 @@ __all__ = [
     "PopulationModel",
     "PovertyCVResult",
     "RidgeCVRegressor",
+    "So2SatForest",
     "blocked_cv_folds",
     "calibrate_to_total",
     "district_direct_estimates",
@@ -52,5 +54,6 @@ __all__ = [
     "match_villages",
     "population_metrics",
     "poverty_metrics",
+    "smearing_factor",
     "village_predictions",
 ]

@@ -1,21 +1,20 @@
 """Population of census cells from imagery: models, baselines and an honest evaluation.
 
 The target is the log population density :math:`y = \\log(1 + P / A)` of each cell (``P``
-people on ``A`` km²). Five models share one interface (:class:`PopulationModel`):
-
-- ``mean``: the training mean of :math:`y` (what knowing nothing gives);
-- ``nightlights``: least squares of :math:`y` on :math:`\\log(1 + \\text{night light})`, the
-  baseline a user would reach for first;
-- ``mosaiks``: random convolutional features (:class:`~statmethods.classify.mosaiks.MosaiksFeatures`)
-  and ridge regression, the penalty chosen by cross-validation on the training cells only;
-- ``cnn_scratch`` and ``cnn_pretrained``: the CNNs of :mod:`statmethods.classify.image_cnn`.
+people on ``A`` km²). The models (:data:`MODELS`, in :mod:`.population_models`) share one interface
+(:class:`PopulationModel`): baselines (the training mean, night lights alone, the So2Sat POP
+authors' random forest on per-cell covariates), imagery alone (MOSAIKS, frozen pretrained
+features with ridge, CNNs trained end to end) and imagery combined with night lights or with the
+covariates.
 
 Evaluations: *out of city* (train on one city, predict another) and *spatially blocked
 cross-validation* within a city (cells grouped into square blocks, whole blocks held out, so
-that neighbours of a test cell are not in training). Metrics: R² on :math:`y`, R² on the counts
-:math:`\\hat P = A (e^{\\hat y} - 1)`, and the error of the city total in percent. Dasymetric
-calibration scales the predicted counts to a known total. Every model with a random part is run
-for several seeds; :class:`PopulationMetricsResult` reports the mean and the spread.
+that neighbours of a test cell are not in training). Metrics: R² on :math:`y`, R² on the counts,
+and the error of the city total in percent, before and after correcting the back-transform:
+:math:`\\hat P = A\\,(c\\, e^{\\hat y} - 1)` with :math:`c` Duan's smearing factor or Snowdon's
+ratio, from training cells the model did not fit (:func:`smearing_factor`). Dasymetric calibration
+scales the predicted counts to a known total. Every model with a random part is run for several
+seeds; :class:`PopulationMetricsResult` reports the mean and the spread.
 
 Examples
 --------
@@ -26,7 +25,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,13 +34,24 @@ import numpy as np
 import pandas as pd
 
 from .._summary import Summary
+from .population_models import (
+    IMAGERY_ONLY,
+    MODELS,
+    SO2SAT_COVARIATES,
+    PopulationModel,
+    RidgeCVRegressor,
+    So2SatForest,
+    smearing_factor,
+)
 
-__all__ = ["MODELS", "METRICS", "PopulationMetricsResult", "PopulationModel", "RidgeCVRegressor",
-           "blocked_cv_folds", "calibrate_to_total", "evaluate_blocked_cv", "evaluate_out_of_city",
-           "log_density", "population_metrics", "spatial_blocks"]
+__all__ = ["IMAGERY_ONLY", "METRICS", "MODELS", "SO2SAT_COVARIATES", "PopulationMetricsResult",
+           "PopulationModel", "RidgeCVRegressor", "So2SatForest", "blocked_cv_folds", "calibrate_to_total",
+           "choose_finetune", "evaluate_blocked_cv", "evaluate_out_of_city", "log_density",
+           "population_metrics", "predicted_counts", "pretrained_features", "smearing_factor",
+           "spatial_blocks"]
 
-MODELS = ("mean", "nightlights", "mosaiks", "cnn_scratch", "cnn_pretrained")
-METRICS = ("r2_log_density", "r2_count", "total_error_pct")
+METRICS = ("r2_log_density", "r2_count", "total_error_raw_pct", "total_error_duan_pct", "total_error_pct",
+           "smearing")
 
 
 def log_density(population: Any, area_km2: Any = 1.0) -> np.ndarray:
@@ -65,31 +76,54 @@ def _r2(y: np.ndarray, pred: np.ndarray) -> float:
     return float("nan") if ss == 0 else 1.0 - float(((y - pred) ** 2).sum()) / ss
 
 
-def population_metrics(population: Any, pred_log_density: Any, area_km2: Any = 1.0) -> dict[str, float]:
-    """R² on the log density and on counts, and the error of the total (percent).
+def population_metrics(population: Any, pred_log_density: Any, area_km2: Any = 1.0,
+                       smearing: Any = 1.0) -> dict[str, float]:
+    """R² on the log density and on counts, and the error of the total (percent), before and after correction.
 
     Parameters
     ----------
     population
         Census counts of the test cells.
     pred_log_density
-        Predicted ``log(1 + density)``; negative predictions are counted as zero people.
+        Predicted ``log(1 + density)``.
     area_km2
         Cell areas (km²).
+    smearing
+        The back-transform factor (one, or one per cell; :func:`smearing_factor`): counts are
+        ``area * (smearing * exp(y) - 1)``.
+
+    Returns
+    -------
+    dict
+        ``r2_log_density``; ``r2_count`` (corrected counts); ``total_error_raw_pct`` (the naive
+        back-transform ``exp(y) - 1``); ``total_error_pct`` (corrected); ``smearing`` (the mean
+        factor). The evaluations add ``total_error_duan_pct`` (Duan's factor).
     """
     p = np.asarray(population, dtype=float)
     pred = np.asarray(pred_log_density, dtype=float)
     if p.shape != pred.shape:
         raise ValueError(f"population has {p.shape} values, predictions {pred.shape}")
     y = log_density(p, area_km2)
-    counts = predicted_counts(pred, area_km2)
-    return {"r2_log_density": _r2(y, pred), "r2_count": _r2(p, counts),
-            "total_error_pct": 100.0 * (counts.sum() - p.sum()) / p.sum() if p.sum() > 0 else float("nan")}
+    raw, counts = predicted_counts(pred, area_km2), predicted_counts(pred, area_km2, smearing)
+    total = p.sum()
+
+    def err(c: np.ndarray) -> float:
+        return 100.0 * (c.sum() - total) / total if total > 0 else float("nan")
+
+    return {"r2_log_density": _r2(y, pred), "r2_count": _r2(p, counts), "total_error_raw_pct": err(raw),
+            "total_error_pct": err(counts), "smearing": float(np.mean(smearing))}
 
 
-def predicted_counts(pred_log_density: Any, area_km2: Any = 1.0) -> np.ndarray:
-    """People per cell from a predicted log density: ``area * (exp(y) - 1)``, at least 0."""
-    counts = np.maximum(np.expm1(np.asarray(pred_log_density, dtype=float)), 0.0)
+def predicted_counts(pred_log_density: Any, area_km2: Any = 1.0, smearing: Any = 1.0) -> np.ndarray:
+    """People per cell from a predicted log density: ``area * (smearing * exp(y) - 1)``, at least 0.
+
+    Examples
+    --------
+    >>> predicted_counts([0.0, np.log(11)], 1.0, smearing=1.1).round(2).tolist()
+    [0.1, 11.1]
+    """
+    s = np.asarray(smearing, dtype=float)
+    counts = np.maximum(s * np.exp(np.asarray(pred_log_density, dtype=float)) - 1.0, 0.0)
     return counts * np.asarray(area_km2, dtype=float)
 
 
@@ -147,147 +181,27 @@ def blocked_cv_folds(x: Any, y: Any, block_size: float, n_folds: int = 5) -> np.
     return fold_ids(folds, len(np.asarray(x)))
 
 
-class RidgeCVRegressor:
-    """Ridge regression on standardised features, its penalty chosen by K-fold CV on the training rows.
-
-    Parameters
-    ----------
-    alphas : sequence of float
-        Penalties tried.
-    cv : int
-        Folds of the penalty search (random folds of the training rows only).
-    seed : int
-        Seeds the folds of the penalty search.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(60, 5)); y = X[:, 0] + rng.normal(scale=0.1, size=60)
-    >>> bool(abs(RidgeCVRegressor().fit(X, y).predict(X[:1])[0] - y[0]) < 0.2)
-    True
-    """
-
-    def __init__(self, alphas: Sequence[float] = tuple(10.0 ** np.arange(-2, 6.5, 0.5)), cv: int = 5,
-                 seed: int = 0) -> None:
-        self.alphas, self.cv, self.seed = tuple(float(a) for a in alphas), int(cv), int(seed)
-
-    def fit(self, X: Any, y: Any) -> RidgeCVRegressor:
-        """Choose the penalty by CV on ``X, y`` and refit on all of them."""
-        from sklearn.linear_model import Ridge
-        from sklearn.model_selection import GridSearchCV, KFold
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
-        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-        search = GridSearchCV(make_pipeline(StandardScaler(), Ridge()), {"ridge__alpha": list(self.alphas)},
-                              cv=KFold(self.cv, shuffle=True, random_state=self.seed),
-                              scoring="neg_mean_squared_error")
-        search.fit(X, y)
-        self.alpha_ = float(search.best_params_["ridge__alpha"])
-        self.cv_mse_ = pd.Series(-search.cv_results_["mean_test_score"], index=list(self.alphas),
-                                 name="cv_mse")
-        self.model_ = search.best_estimator_
-        return self
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Predictions for ``X``."""
-        return self.model_.predict(np.asarray(X, dtype=float))
+def _take(data: Mapping[str, Any], idx: np.ndarray) -> dict[str, Any]:
+    """The rows ``idx`` of every per-cell array of ``data`` (scalars such as the cell area stay)."""
+    n = len(data["population"])
+    return {k: (np.asarray(v)[idx] if v is not None and np.ndim(v) > 0 and len(v) == n else v)
+            for k, v in data.items()}
 
 
-class PopulationModel:
-    """One of :data:`MODELS`, fitted on images and/or night lights and a log density.
-
-    Parameters
-    ----------
-    kind : str
-        ``"mean"``, ``"nightlights"``, ``"mosaiks"``, ``"cnn_scratch"`` or ``"cnn_pretrained"``.
-    seed : int
-        Seeds the MOSAIKS filters and the ridge folds, or the CNN's weights and batches.
-    n_features : int
-        MOSAIKS features.
-    epochs : int
-        CNN epochs.
-    device : str
-        ``"cpu"`` or ``"cuda"`` for the MOSAIKS convolutions and the CNNs.
-    n_threads : int or None
-        CPU threads of torch (fixed, so that results do not depend on the machine).
-    clip : bool
-        Clip predictions to the range of the training log densities: outside it the exponential
-        turns small errors of the log into huge counts (a linear model extrapolates without limit).
-    **options
-        Passed to :class:`~statmethods.classify.mosaiks.MosaiksFeatures` (``mosaiks_``-prefixed
-        keys) or :class:`~statmethods.classify.image_cnn.ImageCNNRegressor` (the rest).
-
-    Examples
-    --------
-    >>> m = PopulationModel("nightlights").fit(None, np.array([1.0, 10, 100]), np.array([1.0, 2, 3]))
-    >>> m.predict(None, np.array([10.0])).round(2).tolist()
-    [1.91]
-    """
-
-    def __init__(self, kind: str, seed: int = 0, n_features: int = 512, epochs: int = 5, device: str = "cpu",
-                 n_threads: int | None = 2, clip: bool = True, **options: Any) -> None:
-        if kind not in MODELS:
-            raise ValueError(f"kind must be one of {', '.join(MODELS)}, got {kind!r}")
-        self.kind, self.seed, self.n_features = kind, seed, n_features
-        self.epochs, self.device, self.n_threads, self.clip = epochs, device, n_threads, clip
-        self.options = options
-
-    @property
-    def uses_seed(self) -> bool:
-        """Whether the seed changes the predictions."""
-        return self.kind not in ("mean", "nightlights")
-
-    def fit(self, images: Any, nightlights: Any, y: Any) -> PopulationModel:
-        """Fit on training ``images`` (n, bands, rows, cols), ``nightlights`` (n,) and ``y`` (n,)."""
-        from sklearn.linear_model import LinearRegression
-
-        y = np.asarray(y, dtype=float)
-        self.range_ = (float(y.min()), float(y.max()))
-        if self.kind == "mean":
-            self.mean_ = float(y.mean())
-        elif self.kind == "nightlights":
-            self.model_ = LinearRegression().fit(_nl(nightlights), y)
-        elif self.kind == "mosaiks":
-            from ..classify.mosaiks import MosaiksFeatures
-
-            mo = {k.removeprefix("mosaiks_"): v for k, v in self.options.items() if k.startswith("mosaiks_")}
-            self.features_ = MosaiksFeatures(self.n_features, seed=self.seed, device=self.device,
-                                             n_threads=self.n_threads, **mo)
-            self.model_ = RidgeCVRegressor(seed=self.seed).fit(self.features_.fit_transform(images), y)
-        else:
-            from ..classify.image_cnn import ImageCNNRegressor
-
-            arch = "scratch" if self.kind == "cnn_scratch" else "efficientnet_lite0"
-            cnn = {k: v for k, v in self.options.items() if not k.startswith("mosaiks_")}
-            self.model_ = ImageCNNRegressor(arch, epochs=self.epochs, seed=self.seed, device=self.device,
-                                            n_threads=self.n_threads, **cnn).fit(images, y)
-        return self
-
-    def predict(self, images: Any, nightlights: Any) -> np.ndarray:
-        """Predicted log density, clipped to the training range if ``clip``."""
-        if self.kind == "mean":
-            n = len(nightlights) if nightlights is not None else len(images)
-            out = np.full(n, self.mean_)
-        elif self.kind == "nightlights":
-            out = self.model_.predict(_nl(nightlights))
-        elif self.kind == "mosaiks":
-            out = self.model_.predict(self.features_.transform(images))
-        else:
-            out = self.model_.predict(images)
-        return np.clip(out, *self.range_) if self.clip else out
+def _row(kind: str, evaluation: str, seed: int, population: Any, area: Any, pred: np.ndarray,
+         factor: Any, duan: Any) -> dict[str, Any]:
+    m = population_metrics(population, pred, area, factor)
+    m["total_error_duan_pct"] = population_metrics(population, pred, area, duan)["total_error_pct"]
+    return {"model": kind, "evaluation": evaluation, "seed": seed, **m}
 
 
-def _nl(v: Any) -> np.ndarray:
-    a = np.asarray(v, dtype=float).reshape(-1, 1)
-    if not np.isfinite(a).all():
-        raise ValueError("night lights hold missing or infinite values")
-    return np.log1p(np.maximum(a, 0.0))
+def _default_make(kind: str, seed: int) -> PopulationModel:
+    return PopulationModel(kind, seed=seed)
 
 
-def evaluate_out_of_city(models: Sequence[str], train: dict[str, Any], test: dict[str, Any],
-                         seeds: Sequence[int], make: Callable[[str, int], PopulationModel] | None = None
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluate_out_of_city(models: Sequence[str], train: Mapping[str, Any], test: Mapping[str, Any],
+                         seeds: Sequence[int], make: Callable[[str, int], PopulationModel] | None = None,
+                         groups: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train each model on one city and predict the other, once per seed.
 
     Parameters
@@ -295,11 +209,14 @@ def evaluate_out_of_city(models: Sequence[str], train: dict[str, Any], test: dic
     models
         Names from :data:`MODELS`.
     train, test
-        ``{"images": ..., "nightlights": ..., "population": ..., "area_km2": ...}``.
+        Per-cell data: ``population`` and ``area_km2``, plus what the models read (``images``,
+        ``features``, ``nightlights``, ``covariates``; see :class:`PopulationModel`).
     seeds
         Seeds; models without a random part run once and are repeated for each seed.
     make
         ``make(kind, seed) -> PopulationModel`` (default ``PopulationModel(kind, seed)``).
+    groups
+        Spatial block of each training cell, for the models' inner cross-validation.
 
     Returns
     -------
@@ -308,54 +225,51 @@ def evaluate_out_of_city(models: Sequence[str], train: dict[str, Any], test: dic
     predictions : DataFrame
         Predicted log density of each test cell (rows) by ``model`` and ``seed`` (columns).
     """
-    make = make or (lambda kind, seed: PopulationModel(kind, seed=seed))
+    make = make or _default_make
     y = log_density(train["population"], train.get("area_km2", 1.0))
+    area = test.get("area_km2", 1.0)
     rows, preds = [], {}
     for kind in models:
         cache = None
         for seed in seeds:
             m = make(kind, seed)
             if cache is None or m.uses_seed:
-                m.fit(train["images"], train["nightlights"], y)
-                cache = m.predict(test["images"], test["nightlights"])
-            preds[(kind, seed)] = cache
-            rows.append({"model": kind, "evaluation": "out_of_city", "seed": seed,
-                         **population_metrics(test["population"], cache, test.get("area_km2", 1.0))})
+                m.fit(train, y, groups)
+                cache = (m.predict(test), m.smearing_, m.duan_)
+            preds[(kind, seed)] = cache[0]
+            rows.append(_row(kind, "out_of_city", seed, test["population"], area, *cache))
     return pd.DataFrame(rows), pd.DataFrame(preds)
 
 
-def evaluate_blocked_cv(models: Sequence[str], data: dict[str, Any], folds: Any, seeds: Sequence[int],
-                        make: Callable[[str, int], PopulationModel] | None = None
+def evaluate_blocked_cv(models: Sequence[str], data: Mapping[str, Any], folds: Any, seeds: Sequence[int],
+                        make: Callable[[str, int], PopulationModel] | None = None, groups: Any = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Spatially blocked cross-validation within one city; metrics on the pooled out-of-fold predictions.
 
-    ``folds`` gives the fold of each cell (e.g. from :func:`blocked_cv_folds`). Returns as
+    ``folds`` gives the fold of each cell (e.g. from :func:`blocked_cv_folds`); ``groups`` (the
+    spatial blocks) keep the models' inner cross-validation blocked too. Each held-out fold is
+    back-transformed with the smearing factor of the model fitted without it. Returns as
     :func:`evaluate_out_of_city`, with ``evaluation = "blocked_cv"``.
     """
-    make = make or (lambda kind, seed: PopulationModel(kind, seed=seed))
+    make = make or _default_make
     folds = np.asarray(folds)
     area = np.broadcast_to(np.asarray(data.get("area_km2", 1.0), dtype=float), folds.shape)
     y = log_density(data["population"], area)
-    images, nl = data["images"], data["nightlights"]
-
-    def take(a: Any, idx: np.ndarray) -> Any:
-        return None if a is None else np.asarray(a)[idx]
-
+    g = None if groups is None else np.asarray(groups)
     rows, preds = [], {}
     for kind in models:
         cache = None
         for seed in seeds:
             if cache is None or make(kind, seed).uses_seed:
-                cache = np.empty(len(y))
+                cache = (np.empty(len(y)), np.empty(len(y)), np.empty(len(y)))
                 for f in np.unique(folds):
                     tr, te = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
-                    m = make(kind, seed).fit(take(images, tr), take(nl, tr), y[tr])
-                    cache[te] = m.predict(take(images, te), take(nl, te))
-            preds[(kind, seed)] = cache.copy()
-            rows.append({"model": kind, "evaluation": "blocked_cv", "seed": seed,
-                         **population_metrics(data["population"], cache, area)})
+                    m = make(kind, seed).fit(_take(data, tr), y[tr], None if g is None else g[tr])
+                    cache[0][te] = m.predict(_take(data, te))
+                    cache[1][te], cache[2][te] = m.smearing_, m.duan_
+            preds[(kind, seed)] = cache[0].copy()
+            rows.append(_row(kind, "blocked_cv", seed, data["population"], area, *cache))
     return pd.DataFrame(rows), pd.DataFrame(preds)
-
 
 @dataclass(frozen=True)
 class PopulationMetricsResult:
@@ -406,14 +320,26 @@ class PopulationMetricsResult:
         return pd.DataFrame(out)
 
     def table(self) -> pd.DataFrame:
-        """Columns of ``population_metrics.csv``: model, evaluation, seed means of :data:`METRICS`."""
-        return self.estimates.reset_index()[["model", "evaluation", *METRICS]]
+        """Columns of ``population_metrics.csv``: model, evaluation, seeds, seed means and the SD of R².
+
+        ``r2_log_density_sd`` is the standard deviation over seeds (0 for a model without a
+        random part, or with one seed).
+        """
+        tab = self.estimates.reset_index()[["model", "evaluation", *METRICS]]
+        n = self.per_seed.groupby(["model", "evaluation"], sort=False)["seed"].nunique()
+        pairs = zip(tab["model"], tab["evaluation"], strict=True)
+        tab.insert(2, "n_seeds", [int(n[(m, e)]) for m, e in pairs])
+        tab.insert(4, "r2_log_density_sd", self.sd["r2_log_density"].to_numpy())
+        return tab
 
     def best(self, evaluation: str = "out_of_city", metric: str = "r2_log_density",
-             among: Sequence[str] = ("mosaiks", "cnn_scratch", "cnn_pretrained")) -> str:
+             among: Sequence[str] = IMAGERY_ONLY) -> str:
         """The model with the highest mean ``metric`` among ``among`` in one evaluation."""
         est = self.estimates.xs(evaluation, level="evaluation")
-        return str(est.loc[[m for m in among if m in est.index], metric].idxmax())
+        present = [m for m in among if m in est.index]
+        if not present:
+            raise ValueError(f"none of {', '.join(among)} was evaluated ({evaluation})")
+        return str(est.loc[present, metric].idxmax())
 
     def summary(self) -> Summary:
         """Seed means with their spread (standard deviation over seeds)."""
@@ -426,5 +352,67 @@ class PopulationMetricsResult:
                   "Seeds": ", ".join(f"{e}: {int(k)}"
                                      for e, k in n.groupby(level="evaluation").max().items())}
         return Summary("Population from imagery: mean ± sd over seeds", header, tab,
-                       ["r2_log_density: R² of log(1 + people per km²); r2_count: R² of people per cell; "
-                        "total_error_pct: 100 (predicted - census total) / census total."])
+                       ["r2_log_density: R² of log(1 + people per km²); r2_count: R² of people per cell "
+                        "(corrected back-transform); total_error_raw_pct / _duan_pct / _pct: 100 (predicted "
+                        "- census total) / census total, naive / Duan's smearing / ratio correction; "
+                        "smearing: the factor used."])
+
+
+def pretrained_features(train_images: np.ndarray, test_images: np.ndarray | None = None,
+                        cache: str | os.PathLike | None = None, tta: bool = False, device: str = "cpu",
+                        n_threads: int | None = 1) -> tuple[np.ndarray, np.ndarray | None]:
+    """Frozen EfficientNet-Lite0 features of both cities, extracted once and cached in a file.
+
+    The brightness scaling comes from ``train_images`` only. With ``cache`` (an ``.npz`` path) the
+    features are read back when the images and settings are the same as when they were written
+    (a SHA-256 of the arrays and settings is stored with them), else extracted and written.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).uniform(0, 1000, (2, 3, 32, 32)).astype("float32")
+    >>> pretrained_features(X)[0].shape
+    (2, 1832)
+    """
+    import hashlib
+
+    from ..classify.image_cnn import PretrainedFeatures
+
+    h = hashlib.sha256(repr(("v1", bool(tta))).encode())
+    for a in (train_images, test_images):
+        if a is not None:
+            h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
+    key = h.hexdigest()
+    if cache is not None and os.path.exists(cache):
+        with np.load(cache) as z:
+            if str(z["key"]) == key:
+                return z["train"], (z["test"] if test_images is not None else None)
+    ext = PretrainedFeatures(tta=tta, device=device, n_threads=n_threads).fit(train_images)
+    f_train = ext.transform(train_images)
+    f_test = ext.transform(test_images) if test_images is not None else None
+    if cache is not None:
+        np.savez(cache, key=key, train=f_train, test=f_train[:0] if f_test is None else f_test)
+    return f_train, f_test
+
+
+def choose_finetune(data: Mapping[str, Any], folds: Any, epochs: Sequence[int] = (2, 4, 8),
+                    lrs: Sequence[float] = (3e-4, 1e-3), seed: int = 0, device: str = "cpu",
+                    n_threads: int | None = 1) -> pd.DataFrame:
+    """Epochs and learning rate of the fine-tuned EfficientNet-Lite0, chosen by blocked CV in one city.
+
+    Every pair is trained on all folds but one and scored on the held-out fold (mean squared
+    error of the log density, pooled); the test city plays no part. Returns one row per pair,
+    best first (columns ``epochs``, ``lr``, ``cv_mse``).
+    """
+    folds = np.asarray(folds)
+    y = log_density(data["population"], data.get("area_km2", 1.0))
+    rows = []
+    for e in epochs:
+        for lr in lrs:
+            oof = np.empty(len(y))
+            for f in np.unique(folds):
+                tr, te = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+                m = PopulationModel("cnn_pretrained", seed=seed, epochs=int(e), lr=float(lr), device=device,
+                                    n_threads=n_threads).fit(_take(data, tr), y[tr])
+                oof[te] = m.predict(_take(data, te))
+            rows.append({"epochs": int(e), "lr": float(lr), "cv_mse": float(((oof - y) ** 2).mean())})
+    return pd.DataFrame(rows).sort_values("cv_mse", kind="stable").reset_index(drop=True)

@@ -16,7 +16,7 @@ Images are scaled per band to 0..255 by the 2nd and 98th percentiles of the trai
 (``(x - 127) / 128``). The target is standardised with the training mean and standard deviation.
 Training uses AdamW, a one-cycle learning rate, the mean squared error, and random flips and
 quarter turns of the patches (a satellite image has no "up"). Runs are deterministic on CPU for
-a fixed ``n_threads``: torch is seeded and ``torch.use_deterministic_algorithms`` is on.
+a fixed ``n_threads``: everything runs inside :func:`statmethods.classify._torch.torch_determinism`.
 
 Examples
 --------
@@ -31,18 +31,17 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .mosaiks import check_device, torch_threads
+from ._torch import torch_determinism
+from .mosaiks import check_device
 
-__all__ = ["ARCHITECTURES", "ImageCNNRegressor", "efficientnet_lite0", "efficientnet_lite0_weights"]
+__all__ = ["ARCHITECTURES", "PretrainedFeatures", "ImageCNNRegressor", "efficientnet_lite0",
+           "efficientnet_lite0_weights"]
 
 ARCHITECTURES = ("scratch", "efficientnet_lite0")
 
@@ -190,24 +189,6 @@ def efficientnet_lite0(pretrained: bool = True, n_outputs: int = 1000) -> Any:
     return net
 
 
-@contextlib.contextmanager
-def _deterministic(device: str) -> Iterator[None]:
-    import torch
-
-    old = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
-    old_cudnn = torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark
-    if device.startswith("cuda"):
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    # on a GPU some backward kernels have no deterministic version: warn there instead of failing
-    torch.use_deterministic_algorithms(True, warn_only=device.startswith("cuda"))
-    torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
-    try:
-        yield
-    finally:
-        torch.use_deterministic_algorithms(old[0], warn_only=old[1])
-        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = old_cudnn
-
-
 class ImageCNNRegressor:
     """A CNN that predicts one number per image (for example log population density).
 
@@ -289,8 +270,7 @@ class ImageCNNRegressor:
         self.span_ = np.maximum(np.percentile(arr, 98, axis=(0, 2, 3)).astype(np.float32) - self.lo_, 1e-6)
         self.y_mean_, self.y_std_ = float(yv.mean()), float(yv.std()) or 1.0
         dev = torch.device(self.device)
-        with torch_threads(self.n_threads), _deterministic(self.device), torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+        with torch_determinism(seed=self.seed, n_threads=self.n_threads, device=self.device):
             net = self._net(arr.shape[1]).to(dev)
             xt = torch.from_numpy(self._scale(arr)).to(dev)
             yt = torch.from_numpy(((yv - self.y_mean_) / self.y_std_).astype(np.float32)).to(dev)
@@ -333,8 +313,94 @@ class ImageCNNRegressor:
             raise ValueError(f"X has {arr.shape[1]} bands, the network was trained on {self.n_bands_}")
         dev = torch.device(self.device)
         out = []
-        with torch_threads(self.n_threads), _deterministic(self.device), torch.no_grad():
+        with torch_determinism(n_threads=self.n_threads, device=self.device), torch.no_grad():
             for start in range(0, len(arr), 64):
                 xb = torch.from_numpy(self._scale(arr[start:start + 64])).to(dev)
                 out.append(self.net_(xb).squeeze(1).double().cpu().numpy())
         return np.concatenate(out) * self.y_std_ + self.y_mean_
+
+
+# blocks whose outputs are pooled into the frozen features (their last of 40, 80, 112 and 320 channels)
+_POOLED_BLOCKS = (3, 5, 10, 15)
+
+
+class PretrainedFeatures:
+    """Frozen ImageNet features of EfficientNet-Lite0: transfer learning that a CPU can afford.
+
+    The pretrained network runs once over every image, in evaluation mode and without
+    gradients; nothing is trained. Each image becomes the global average of the final 1,280
+    channels and of the outputs of four intermediate blocks (40, 80, 112 and 320 channels: textures
+    and parts at several scales), 1,832 numbers in all. A linear model on them (ridge)
+    does the learning. With ``tta`` each image is also seen flipped left-right, flipped
+    up-down and turned a quarter, and the four feature vectors are averaged (test-time
+    augmentation: a satellite image has no "up").
+
+    Images are scaled per band to 0..255 by the 2nd and 98th percentiles of the images given to
+    :meth:`fit` (the training city), then to about -1..1 as the Lite models were trained.
+
+    Parameters
+    ----------
+    tta : bool
+        Average the features over the four views.
+    device : str
+        ``"cpu"`` (default) or ``"cuda"``; the same code runs on both.
+    batch_size : int
+        Images per forward pass (memory).
+    n_threads : int or None
+        CPU threads torch may use; ``None`` keeps torch's setting.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).uniform(0, 1000, (4, 3, 32, 32)).astype("float32")
+    >>> PretrainedFeatures().fit(X).transform(X).shape
+    (4, 1832)
+    """
+
+    def __init__(self, tta: bool = False, device: str = "cpu", batch_size: int = 32,
+                 n_threads: int | None = None) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.tta, self.batch_size, self.n_threads = bool(tta), int(batch_size), n_threads
+        self.device = check_device(device)
+
+    def fit(self, images: Any) -> PretrainedFeatures:
+        """Take the brightness range (2nd and 98th percentiles per band) of ``images``."""
+        arr = ImageCNNRegressor("efficientnet_lite0")._check_X(images)
+        self.lo_ = np.percentile(arr, 2, axis=(0, 2, 3)).astype(np.float32)
+        self.span_ = np.maximum(np.percentile(arr, 98, axis=(0, 2, 3)).astype(np.float32) - self.lo_, 1e-6)
+        return self
+
+    def transform(self, images: Any) -> np.ndarray:
+        """Features ``(n, 1832)`` of ``images`` (n, 3, rows, cols)."""
+        import torch
+        import torch.nn.functional as F
+
+        if not hasattr(self, "lo_"):
+            raise ValueError("call fit() before transform()")
+        arr = ImageCNNRegressor("efficientnet_lite0")._check_X(images)
+        dev = torch.device(self.device)
+        scaled = (np.clip((arr - self.lo_[None, :, None, None]) / self.span_[None, :, None, None], 0, 1)
+                  * 255 - 127) / 128
+        net = efficientnet_lite0(pretrained=True).to(dev).eval()
+        out = []
+        with torch_determinism(n_threads=self.n_threads, device=self.device), torch.no_grad():
+            for start in range(0, len(scaled), self.batch_size):
+                x = torch.from_numpy(scaled[start:start + self.batch_size].astype(np.float32)).to(dev)
+                views = [x, torch.flip(x, (3,)), torch.flip(x, (2,)), torch.rot90(x, 1, (2, 3))] if self.tta \
+                    else [x]
+                acc = None
+                for v in views:
+                    h, pooled = F.relu6(net._bn0(net._conv_stem(v))), []
+                    for i, block in enumerate(net._blocks):
+                        h = block(h)
+                        if i in _POOLED_BLOCKS:
+                            pooled.append(h.mean(dim=(2, 3)))
+                    pooled.append(F.relu6(net._bn1(net._conv_head(h))).mean(dim=(2, 3)))
+                    f = torch.cat(pooled, dim=1)
+                    acc = f if acc is None else acc + f
+                out.append((acc / len(views)).double().cpu().numpy())
+        return np.vstack(out)
+
+    def fit_transform(self, images: Any) -> np.ndarray:
+        """``fit(images).transform(images)``."""
+        return self.fit(images).transform(images)

@@ -23,29 +23,14 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from ._torch import torch_determinism
 from .models import check_device  # one device check for every torch model
 
 __all__ = ["MosaiksFeatures", "check_device", "mosaiks_numpy"]
-
-
-@contextlib.contextmanager
-def torch_threads(n_threads: int | None) -> Iterator[None]:
-    """Run torch with ``n_threads`` CPU threads (``None``: leave as is), restoring afterwards."""
-    import torch
-
-    old = torch.get_num_threads()
-    if n_threads is not None:
-        torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 def _whitening(patches: np.ndarray, eps: float) -> np.ndarray:
@@ -141,7 +126,7 @@ class MosaiksFeatures:
             raise ValueError(f"images have {arr.shape[1]} bands, the filters {self.n_bands_}")
         dev = torch.device(self.device)
         out = []
-        with torch_threads(self.n_threads), torch.no_grad():
+        with torch_determinism(n_threads=self.n_threads, device=self.device), torch.no_grad():
             w = torch.from_numpy(self.filters_).to(dev)
             mean = torch.from_numpy(self.mean_.astype(np.float32)).to(dev)[None, :, None, None]
             std = torch.from_numpy(self.std_.astype(np.float32)).to(dev)[None, :, None, None]

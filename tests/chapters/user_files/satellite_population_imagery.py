@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-EXPECTED_FILES = ["population_metrics.csv", "population_predictions.csv"]
+EXPECTED_FILES = ["population_metrics.csv", "population_predictions.csv", "population_features.npz"]
 
 CITIES = {"train": "so2sat-pop-sample/train/01120_22136_gdansk",
           "test": "so2sat-pop-sample/test/01486_22146_lublin"}
@@ -23,11 +23,12 @@ def _copy_city(key: str, base: str, out: Path, n: int = 40) -> dict:
     (out / "tiles").mkdir(parents=True)
     for cid in pick["GRD_ID"]:
         shutil.copy(next(folder.rglob(f"{cid}_*.tif")), out / "tiles" / f"{cid}_summer.tif")
-    mine = pick.rename(columns={"GRD_ID": "cell", "POP": "people"})
-    mine[["cell", "people"]].to_csv(out / "cells.csv", index=False)
+    idc, popc, nlc = ("cell", "people", "viirs") if key == "train" else ("cell_id", "inhabitants", "lights")
+    mine = pick.rename(columns={"GRD_ID": idc, "POP": popc})
+    mine[[idc, popc]].to_csv(out / "cells.csv", index=False)
     feats = feats[feats["GRD_ID"].isin(set(pick["GRD_ID"]))]
-    feats = feats.rename(columns={"GRD_ID": "cell", "VIIRS_MEAN": "viirs"})
-    feats[["cell", "viirs"]].to_csv(out / "lights.csv", index=False)
+    feats = feats.rename(columns={"GRD_ID": idc, "VIIRS_MEAN": nlc})
+    feats[[idc, nlc]].to_csv(out / "lights.csv", index=False)
     rel = out.name
     return {f"{key}_dir": f"{rel}/tiles", f"{key}_cells_file": f"{rel}/cells.csv",
             f"{key}_features_file": f"{rel}/lights.csv"}
@@ -37,6 +38,9 @@ def make_inputs(tmp: Path) -> dict:
     params = {}
     for key, base in CITIES.items():
         params |= _copy_city(key, base, tmp / f"my_{key}_city")
-    return params | {"id_column": "cell", "population_column": "people", "nightlights_column": "viirs",
-                     "cnn_epochs": 1, "mosaiks_features": 64, "seeds": [0], "cv_folds": 2,
-                     "block_size_m": 8000.0, "patch_size": 64}
+    # each city its own column names (issue 21: the test city's columns differ from the training city's)
+    return params | {"train_id_column": "cell", "train_population_column": "people",
+                     "train_nightlights_column": "viirs", "test_id_column": "cell_id",
+                     "test_population_column": "inhabitants", "test_nightlights_column": "lights",
+                     "covariate_columns": [], "tta": False, "mosaiks_features": 64, "seeds": [0],
+                     "cv_folds": 2, "block_size_m": 8000.0, "patch_size": 64}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import inputs
-from . import device, fail, positive, positive_int
+from . import choice, device, fail, positive, positive_int
 
 _CITIES = (("train_dir", "train_cells_file", "train_features_file"),
            ("test_dir", "test_cells_file", "test_features_file"))
@@ -31,6 +31,19 @@ def check(params: dict[str, Any]) -> None:
     if k % 2:
         fail("mosaiks_features", f"must be even (two features per random filter), got {k}", f"give {k + 1}")
     positive_int(params, "cnn_epochs")
+    choice(params, "rf_grid", ("oob", "published"))
+    for name in ("tta", "fine_tune"):
+        if not isinstance(params[name], bool):
+            fail(name, f"must be true or false, got {params[name]!r}",
+                 f"give -p {name} true or -p {name} false")
+    _models(params)
+    covariates = _covariates(params)
+    for name, kinds in (("finetune_epochs", int), ("finetune_lrs", int | float)):
+        values = params[name]
+        good = isinstance(values, list) and values and all(
+            isinstance(v, kinds) and not isinstance(v, bool) and v > 0 for v in values)
+        if not good:
+            fail(name, f"must be a non-empty list of positive numbers, got {values!r}", "give e.g. [2, 4]")
     positive_int(params, "cv_folds", minimum=2)
     positive(params, "block_size_m")
     positive(params, "cell_area_km2")
@@ -42,15 +55,21 @@ def check(params: dict[str, Any]) -> None:
     if len(set(seeds)) != len(seeds):
         fail("seeds", f"repeats a seed ({seeds!r})", "give distinct seeds")
     device(params)
-    idc, popc, nlc = params["id_column"], params["population_column"], params["nightlights_column"]
     for dir_p, cells_p, feat_p in _CITIES:
+        key = dir_p.split("_")[0]
+        idc, popc = params[f"{key}_id_column"], params[f"{key}_population_column"]
+        nlc = params[f"{key}_nightlights_column"]
         cells = inputs.read_table(params[cells_p], cells_p, required=[idc, popc], codes=[idc], numeric=[popc],
-                              nonnegative=[popc], encoding=params["encoding"])
+                                  nonnegative=[popc], encoding=params["encoding"])
         if cells[popc].isna().any():
             fail(cells_p, f"has empty values in {popc!r}",
                  "give the population of every cell (0 where nobody lives)")
-        feats = inputs.read_table(params[feat_p], feat_p, required=[idc, nlc], codes=[idc], numeric=[nlc],
-                              nonnegative=[nlc], encoding=params["encoding"])
+        feats = inputs.read_table(params[feat_p], feat_p, required=[idc, nlc, *covariates], codes=[idc],
+                                  numeric=[nlc, *covariates], nonnegative=[nlc], encoding=params["encoding"])
+        empty = [c for c in covariates if feats[c].isna().any()]
+        if empty:
+            fail(feat_p, f"has empty values in covariate {empty[0]!r}",
+                 "fill them, or leave that column out of covariate_columns")
         ids = _ids(cells, idc)
         if len(set(ids)) != len(ids):
             fail(cells_p, f"repeats cell ids in {idc!r}", "keep one row per cell")
@@ -69,3 +88,33 @@ def check(params: dict[str, Any]) -> None:
                  f"({smallest} pixels)", f"set patch_size to at most {smallest - smallest % downsample}")
     if params["output_dir"] in ("", None):
         fail("output_dir", "is empty", "give a folder name such as results")
+
+
+def _models(params: dict[str, Any]) -> None:
+    from ...applications.population import MODELS
+
+    models = params["models"]
+    if not isinstance(models, list) or not models or any(m not in MODELS for m in models):
+        fail("models", f"must be a non-empty list drawn from {', '.join(MODELS)}, got {models!r}",
+             'give e.g. ["mean", "nightlights", "imagery"]')
+    for needed in ("nightlights", "mosaiks", "imagery"):
+        if needed not in models:
+            fail("models", f"lacks {needed!r}, which the chapter's comparisons and figures use",
+                 f"add {needed!r} to the list")
+    if "cnn_pretrained" in models:
+        fail("models", "lists 'cnn_pretrained', which only -p fine_tune true trains (its epochs and learning "
+             "rate are chosen by blocked CV)", "remove it and give -p fine_tune true")
+
+
+def _covariates(params: dict[str, Any]) -> list[str]:
+    from ...applications.population import SO2SAT_COVARIATES
+
+    value = params["covariate_columns"]
+    if value == ["so2sat"]:
+        return list(SO2SAT_COVARIATES)
+    if not isinstance(value, list) or any(not isinstance(c, str) or not c for c in value):
+        fail("covariate_columns", f"must be [\"so2sat\"] or a list of column names, got {value!r}",
+             "give -p covariate_columns '[]' for none, or a list such as '[\"built_up\"]'")
+    if len(set(value)) != len(value):
+        fail("covariate_columns", "repeats a column", "name each covariate once")
+    return list(value)
