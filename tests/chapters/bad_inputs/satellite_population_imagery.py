@@ -7,14 +7,14 @@ from . import BadInput, write_csv
 LUBLIN = "so2sat-pop-sample/test/01486_22146_lublin"
 
 
-def _patch(path: Path, bands: int = 3, size: int = 100) -> None:
+def _patch(path: Path, bands: int = 3, size: int = 100, crs: str = "EPSG:32634") -> None:
     import numpy as np
     import rasterio
     from rasterio.transform import from_origin
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with rasterio.open(path, "w", driver="GTiff", height=size, width=size, count=bands, dtype="uint16",
-                       crs="EPSG:32634", transform=from_origin(500000, 6000000, 10, 10)) as dst:
+                       crs=crs, transform=from_origin(500000, 6000000, 10, 10)) as dst:
         dst.write(np.full((bands, size, size), 500, dtype="uint16"))
 
 
@@ -29,7 +29,23 @@ MY_CITY = {"test_dir": "{tmp}/patches", "test_cells_file": "{tmp}/cells.csv",
            "test_features_file": "{tmp}/features.csv"}
 NO_COV = {**MY_CITY, "covariate_columns": []}
 
+MY_TRAIN = {"train_dir": "{tmp}/patches", "train_cells_file": "{tmp}/cells.csv",
+            "train_features_file": "{tmp}/features.csv", "covariate_columns": []}
+
+
+def _two_crs_city(tmp: Path) -> None:
+    _city(tmp)
+    _patch(tmp / "patches" / "c1_rgb.tif", crs="EPSG:32633")
+
+
 CASES = [
+    BadInput("constant-target", MY_TRAIN, "a constant target", kind="relation",
+             files=lambda t: _city(t, cells="GRD_ID,POP\nc0,50\nc1,50\nc2,50\n")),
+    BadInput("more-folds-than-cells", {**MY_TRAIN, "cv_folds": 5}, "is more than the 3 cells",
+             kind="relation",
+             files=lambda t: _city(t)),
+    BadInput("patches-in-two-crs", NO_COV, "coordinate reference systems", kind="relation",
+             files=_two_crs_city),
     BadInput("mixed-band-counts", NO_COV, "must share one band count",
              files=lambda t: _city(t, bands=(3, 4, 3))),
     BadInput("cell-id-without-patch", NO_COV, "has no patch for 1 cell id(s)",

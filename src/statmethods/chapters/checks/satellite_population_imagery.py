@@ -70,6 +70,8 @@ def check(params: dict[str, Any]) -> None:
         if empty:
             fail(feat_p, f"has empty values in covariate {empty[0]!r}",
                  "fill them, or leave that column out of covariate_columns")
+        if key == "train":
+            _trainable(params, cells, cells_p, popc)
         ids = _ids(cells, idc)
         if len(set(ids)) != len(ids):
             fail(cells_p, f"repeats cell ids in {idc!r}", "keep one row per cell")
@@ -82,6 +84,7 @@ def check(params: dict[str, Any]) -> None:
         files = find_patches(folder, parameter=dir_p)
         check_pairing(ids, files, params[cells_p], folder, cells_p, dir_p)
         headers = patch_headers(files, parameter=dir_p, bands=3)
+        _one_crs(files, dir_p)
         smallest = min(min(h[1:]) for h in headers.values())
         if smallest < params["patch_size"]:
             fail("patch_size", f"({params['patch_size']}) is larger than the smallest patch of {dir_p!r} "
@@ -118,3 +121,30 @@ def _covariates(params: dict[str, Any]) -> list[str]:
     if len(set(value)) != len(value):
         fail("covariate_columns", "repeats a column", "name each covariate once")
     return list(value)
+
+
+def _trainable(params: dict[str, Any], cells: Any, cells_p: str, popc: str) -> None:
+    """A training city that something can be learned from: enough cells, a target that varies."""
+    n = len(cells)
+    if params["cv_folds"] > n:
+        fail("cv_folds", f"({params['cv_folds']}) is more than the {n} cells of {cells_p!r}",
+             f"give at most {n} folds, or a training city with more cells")
+    pop = cells[popc].astype(float)
+    if pop.nunique() < 2:
+        fail(cells_p, f"has the same population ({pop.iloc[0]:g}) in every cell: a constant target, from "
+             "which no model learns anything (R² would be meaningless)",
+             "give a training city whose cells differ in population")
+
+
+def _one_crs(files: dict[str, Any], dir_p: str) -> None:
+    """Every patch of a city in one CRS (cell centres and blocks are computed in it)."""
+    import rasterio
+
+    crss: dict[str, str] = {}
+    for path in files.values():
+        with rasterio.open(path) as src:
+            crss.setdefault(src.crs.to_string() if src.crs else "no CRS", path.name)
+    if len(crss) > 1:
+        shown = ", ".join(f"{c} ({f})" for c, f in list(crss.items())[:3])
+        fail(dir_p, f"holds patches in {len(crss)} coordinate reference systems: {shown}",
+             "reproject every patch of the city to one CRS (e.g. gdalwarp -t_srs EPSG:32634)")
