@@ -8,11 +8,12 @@ their entry. The performance appendix (:mod:`statmethods.perf`) shows the table 
 chapter page shows its own run time (``book/_ext/chapter_release.py``).
 
 The file is written with sorted keys and without the timestamp of the write, so republishing
-changes only the entries of the chapters that were run. A chapter's entry is replaced only when
-the new measurement differs materially from the recorded one (:func:`same_measurement`: another
-machine, a run time outside half to twice the recorded one, or peak memory more than 25% off):
-run times on a shared machine vary from run to run, and a rebuild that reproduces the book
-should leave ``git status`` clean.
+changes only the entries of the chapters that were run. Each entry keeps the SHA-256 of the
+chapter's text source (``notebooks/<part>/<id>.md``). An entry is replaced when that source has
+changed since it was recorded, or when the new measurement differs materially from the recorded
+one (:func:`same_measurement`: another machine, a run time outside half to twice the recorded
+one, or peak memory more than 25% off); run times on a shared machine vary from run to run, and
+a rebuild that reproduces an unchanged book should leave ``git status`` clean.
 
 Examples
 --------
@@ -111,14 +112,28 @@ def same_measurement(old: dict[str, object], seconds: float, peak_memory_mb: flo
     return abs(peak_memory_mb - float(m)) <= 0.25 * float(m)
 
 
+def source_sha256(chapter: str, root: Path = Path(".")) -> str | None:
+    """SHA-256 of a chapter's MyST source, or ``None`` when it is not found under ``root``."""
+    import hashlib
+
+    found = sorted(root.glob(f"notebooks/*/{chapter}.md"))
+    return hashlib.sha256(found[0].read_bytes()).hexdigest() if found else None
+
+
 def record(chapter: str, seconds: float, peak_memory_mb: float | None, path: Path = CHAPTERS_JSON,
-           how: str = "make book") -> None:
-    """Write one chapter's entry into ``path`` (created if missing), unless it repeats the record."""
+           how: str = "make book", source: str | None = None) -> None:
+    """Write one chapter's entry into ``path`` (created if missing), unless it repeats the record.
+
+    ``source`` is the SHA-256 of the chapter's text source; an entry recorded for another source
+    is always replaced.
+    """
     data = load(path)
     data["description"] = DESCRIPTION
     chapters = data.setdefault("chapters", {})
     assert isinstance(chapters, dict)
-    if chapter in chapters and same_measurement(chapters[chapter], seconds, peak_memory_mb):
+    old = chapters.get(chapter)
+    if old is not None and old.get("source_sha256") == source and same_measurement(old, seconds,
+                                                                                  peak_memory_mb):
         return
     chapters[chapter] = {
         "seconds": round(seconds, 1),
@@ -126,6 +141,7 @@ def record(chapter: str, seconds: float, peak_memory_mb: float | None, path: Pat
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "measured_by": how,
         "machine": machine(),
+        "source_sha256": source,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -169,7 +185,8 @@ def main(argv: list[str] | None = None) -> None:
         if rc != 0:
             failed.append(chapter)
             continue
-        record(chapter, seconds, peak, a.output, how="statmethods run" if a.run_into else "make book")
+        record(chapter, seconds, peak, a.output, how="statmethods run" if a.run_into else "make book",
+               source=source_sha256(chapter))
         rows.append(f"  {chapter:36} {format_seconds(seconds):>10} {format_memory(peak):>9}")
     print("book: chapter times and peak memory (recorded in " + str(a.output) + ")")
     print("\n".join(rows))
