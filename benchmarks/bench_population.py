@@ -32,7 +32,7 @@ from _timing import best_of, write_results  # noqa: E402
 
 from statmethods.classify.image_cnn import ImageCNNRegressor, PretrainedFeatures, _modules, efficientnet_lite0
 from statmethods.classify.mosaiks import MosaiksFeatures, mosaiks_numpy
-from statmethods.imagery.patches import read_patches
+from statmethods.inputs import read_patches
 
 GDANSK = "so2sat-pop-sample/train/01120_22136_gdansk"
 

@@ -514,3 +514,35 @@ def read_labelled_series(value: str | os.PathLike, parameter: str, *, length: in
         sep = "\t" if path.suffix.lower() == ".tsv" else ","
     text = decode(path.read_bytes(), path, parameter, encoding)
     return parse_labelled_series(text, sep=sep, length=length, classes=classes, source=path.name)
+
+
+def read_patches(patch_dir: str | os.PathLike, cells_file: str | os.PathLike, *, size: int,
+                 id_column: str = "GRD_ID", population_column: str = "POP",
+                 patch_parameter: str = "patch_dir", cells_parameter: str = "cells_file",
+                 size_parameter: str = "patch_size", encoding: str = "auto",
+                 extra: Any = None) -> Any:
+    """Read a folder of image patches and its cell table (catalogue keys or the user's own paths).
+
+    Resolves both inputs, reads the cell table (ids as text, a non-negative numeric population),
+    and hands them to :func:`statmethods.imagery.patches.build_patch_set`, which pairs, checks and
+    centre-crops the patches to ``size``.
+
+    Examples
+    --------
+    >>> ps = read_patches("so2sat-pop-sample/test/01486_22146_lublin",
+    ...                   "so2sat-pop-sample/test/01486_22146_lublin/01486_22146_lublin.csv", size=96)
+    >>> ps.images.shape
+    (324, 3, 96, 96)
+    """
+    from .imagery.patches import build_patch_set
+    from .validation import positive_int
+
+    positive_int(size, size_parameter)
+    folder = resolve(patch_dir, patch_parameter, kind="dir")
+    table = read_table(cells_file, cells_parameter, required=[id_column, population_column],
+                       codes=[id_column], numeric=[population_column],
+                       nonnegative=[population_column], encoding=encoding)
+    return build_patch_set(Path(folder), table, size=size, id_column=id_column,
+                           population_column=population_column, cells_name=str(cells_file),
+                           patch_parameter=patch_parameter, cells_parameter=cells_parameter,
+                           size_parameter=size_parameter, extra=extra)

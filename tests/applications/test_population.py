@@ -22,6 +22,7 @@ from statmethods.applications.population import (
     spatial_blocks,
 )
 from statmethods.applications.population_models import SO2SAT_PARAM_GRID
+from statmethods.testing import assert_result_protocol
 
 
 def test_metrics_match_sklearn_r2_and_the_total_error():
@@ -207,14 +208,16 @@ def test_result_table_has_the_columns_of_the_result_file_and_no_spread_without_r
     assert list(res.table().columns) == cols
     assert (res.sd.to_numpy() == 0).all()
     ci = res.conf_int()
-    assert (ci["r2_count_lower"] == ci["r2_count_upper"]).all()
+    assert (ci["lower"] == ci["upper"]).all()
+    assert_result_protocol(res)
     fake = pd.DataFrame({"model": ["mosaiks"] * 3, "evaluation": ["out_of_city"] * 3, "seed": [0, 1, 2],
                          "r2_log_density": [0.5, 0.6, 0.7], "r2_count": [0.1, 0.2, 0.3],
                          "total_error_raw_pct": [0.0] * 3, "total_error_duan_pct": [0.0] * 3,
                          "total_error_pct": [1.0, 2.0, 3.0],
                          "smearing": [1.1] * 3})
     r = PopulationMetricsResult(fake)
-    assert r.se.loc[("mosaiks", "out_of_city"), "r2_log_density"] == pytest.approx(0.1 / np.sqrt(3))
+    assert r.se.loc[("mosaiks", "out_of_city", "r2_log_density")] == pytest.approx(0.1 / np.sqrt(3))
+    assert_result_protocol(r)
     assert "0.6 ± 0.1" in str(r.summary())
 
 

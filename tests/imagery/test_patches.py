@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from statmethods.imagery.patches import centre_crop, find_patches, read_patches
+from statmethods.imagery.patches import centre_crop, find_patches
+from statmethods.inputs import read_patches
 
 LUBLIN = "so2sat-pop-sample/test/01486_22146_lublin"
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .._summary import Summary
+from ..results import EstimateResult
 from .population_models import (
     IMAGERY_ONLY,
     MODELS,
@@ -272,8 +273,13 @@ def evaluate_blocked_cv(models: Sequence[str], data: Mapping[str, Any], folds: A
     return pd.DataFrame(rows), pd.DataFrame(preds)
 
 @dataclass(frozen=True)
-class PopulationMetricsResult:
+class PopulationMetricsResult(EstimateResult):
     """Metrics of several models and evaluations, over seeds.
+
+    ``estimates`` and ``se`` (the protocol of :class:`statmethods.results.EstimateResult`) are
+    Series indexed by (model, evaluation, metric): the mean over seeds and its standard error
+    ``sd / sqrt(seeds)``; ``conf_int`` is inherited. :attr:`means` and :attr:`sd` give the same
+    numbers as wide tables, one column per metric.
 
     Attributes
     ----------
@@ -285,9 +291,10 @@ class PopulationMetricsResult:
 
     per_seed: pd.DataFrame
     confidence: float = 0.95
+    title = "Population from imagery: mean ± sd over seeds"
 
     @property
-    def estimates(self) -> pd.DataFrame:
+    def means(self) -> pd.DataFrame:
         """Mean of each metric over the seeds, indexed by (model, evaluation)."""
         return self._grouped().mean()
 
@@ -297,10 +304,20 @@ class PopulationMetricsResult:
         return self._grouped().std(ddof=1).fillna(0.0)
 
     @property
-    def se(self) -> pd.DataFrame:
-        """Standard error of the mean over the seeds: ``sd / sqrt(number of seeds)``."""
+    def se_table(self) -> pd.DataFrame:
+        """Standard error of the mean over the seeds, ``sd / sqrt(number of seeds)``, as a wide table."""
         n = self._grouped().count()
         return self.sd / np.sqrt(n)
+
+    @property
+    def estimates(self) -> pd.Series:
+        """Seed means, indexed by (model, evaluation, metric)."""
+        return self.means.stack().rename("estimate").rename_axis(["model", "evaluation", "metric"])
+
+    @property
+    def se(self) -> pd.Series:
+        """Standard errors of the seed means, indexed like :attr:`estimates`."""
+        return self.se_table.stack().rename("se").rename_axis(["model", "evaluation", "metric"])
 
     def _grouped(self) -> Any:
         order = {m: i for i, m in enumerate(MODELS)}
@@ -308,24 +325,13 @@ class PopulationMetricsResult:
         df = df.sort_values(["evaluation", "_o"], kind="stable").drop(columns="_o")
         return df.groupby(["model", "evaluation"], sort=False)[list(METRICS)]
 
-    def conf_int(self, confidence: float | None = None) -> pd.DataFrame:
-        """Normal interval of the seed mean: estimate -/+ z * se, columns ``<metric>_lower/_upper``."""
-        from .._stats import z_quantile
-
-        z = z_quantile(self.confidence if confidence is None else confidence)
-        est, se = self.estimates, self.se
-        out = {}
-        for m in METRICS:
-            out[f"{m}_lower"], out[f"{m}_upper"] = est[m] - z * se[m], est[m] + z * se[m]
-        return pd.DataFrame(out)
-
     def table(self) -> pd.DataFrame:
         """Columns of ``population_metrics.csv``: model, evaluation, seeds, seed means and the SD of R².
 
         ``r2_log_density_sd`` is the standard deviation over seeds (0 for a model without a
         random part, or with one seed).
         """
-        tab = self.estimates.reset_index()[["model", "evaluation", *METRICS]]
+        tab = self.means.reset_index()[["model", "evaluation", *METRICS]]
         n = self.per_seed.groupby(["model", "evaluation"], sort=False)["seed"].nunique()
         pairs = zip(tab["model"], tab["evaluation"], strict=True)
         tab.insert(2, "n_seeds", [int(n[(m, e)]) for m, e in pairs])
@@ -335,7 +341,7 @@ class PopulationMetricsResult:
     def best(self, evaluation: str = "out_of_city", metric: str = "r2_log_density",
              among: Sequence[str] = IMAGERY_ONLY) -> str:
         """The model with the highest mean ``metric`` among ``among`` in one evaluation."""
-        est = self.estimates.xs(evaluation, level="evaluation")
+        est = self.means.xs(evaluation, level="evaluation")
         present = [m for m in among if m in est.index]
         if not present:
             raise ValueError(f"none of {', '.join(among)} was evaluated ({evaluation})")
@@ -343,7 +349,7 @@ class PopulationMetricsResult:
 
     def summary(self) -> Summary:
         """Seed means with their spread (standard deviation over seeds)."""
-        est, sd = self.estimates, self.sd
+        est, sd = self.means, self.sd
         tab = pd.DataFrame({m: est[m].round(3).astype(str) + " ± " + sd[m].round(3).astype(str)
                             for m in METRICS})
         n = self.per_seed.groupby(["model", "evaluation"])["seed"].nunique()

@@ -59,10 +59,10 @@ from .masks import (
 )
 from .patches import (
     PatchSet,
+    build_patch_set,
     centre_crop,
     find_patches,
     patch_headers,
-    read_patches,
 )
 
 __all__ = [
@@ -86,6 +86,7 @@ __all__ = [
     "apply_mask",
     "band_name",
     "bbox_from_geojson",
+    "build_patch_set",
     "centre_crop",
     "check_same_grid",
     "class_time_series",
@@ -101,7 +102,6 @@ __all__ = [
     "open_raster",
     "patch_headers",
     "qa60_cloud_mask",
-    "read_patches",
     "require_bands",
     "require_data",
     "scl_cloud_mask",

@@ -3,7 +3,7 @@
 A *patch folder* holds one multi-band GeoTIFF per cell, anywhere below the folder, named
 ``<cell id>.tif`` or ``<cell id>_<anything>.tif`` (the id is the file name up to the first
 ``_``; So2Sat POP writes ``Class_<k>/<GRD_ID>_sen2_rgb_summer.tif``). A *cell table* gives one
-row per cell with its id and its population. :func:`read_patches` pairs the two, checks them
+row per cell with its id and its population. :func:`build_patch_set` pairs the two, checks them
 (same band count in every file, every cell has a patch and every patch a cell, a population
 column with non-negative numbers) and centre-crops every patch to one square size, so that the
 patches stack into one array ``(n, bands, size, size)``.
@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["PatchSet", "centre_crop", "find_patches", "patch_headers", "read_patches"]
+from ..validation import InputFileError, positive_int
+
+__all__ = ["PatchSet", "build_patch_set", "centre_crop", "find_patches", "patch_headers"]
 
 
-def _err(parameter: str, where: Any, problem: str, fix: str) -> ValueError:
-    from ..inputs import InputFileError
-
+def _err(parameter: str, where: object, problem: str, fix: str) -> ValueError:
     return InputFileError(f"parameter {parameter!r} (file {where}): {problem}. Fix: {fix}")
 
 
@@ -146,73 +147,57 @@ class PatchSet:
         return len(self.images)
 
 
-def read_patches(patch_dir: str | os.PathLike, cells_file: str | os.PathLike, *, size: int,
-                 id_column: str = "GRD_ID", population_column: str = "POP",
-                 patch_parameter: str = "patch_dir", cells_parameter: str = "cells_file",
-                 size_parameter: str = "patch_size", encoding: str = "auto",
-                 extra: Any = None) -> PatchSet:
-    """Read a patch folder and its cell table, check them, and centre-crop to ``size``.
+def build_patch_set(folder: Path, table: pd.DataFrame, *, size: int, id_column: str = "GRD_ID",
+                    population_column: str = "POP", cells_name: str = "cells_file",
+                    patch_parameter: str = "patch_dir", cells_parameter: str = "cells_file",
+                    size_parameter: str = "patch_size", extra: pd.DataFrame | None = None) -> PatchSet:
+    """Pair a patch folder with its cell table, check them, and centre-crop to ``size``.
+
+    The files are read by :func:`statmethods.inputs.read_patches`, which resolves a catalogue key
+    or the user's own paths and then calls this function.
 
     Parameters
     ----------
-    patch_dir
-        Folder (or catalogue key of a folder) of GeoTIFF patches, one per cell, named
-        ``<cell id>[_...].tif``.
-    cells_file
-        Table (CSV or Parquet, or a catalogue key) with one row per cell.
+    folder
+        Folder of GeoTIFF patches, one per cell, named ``<cell id>[_...].tif``.
+    table
+        One row per cell, with ``id_column`` (text) and ``population_column`` (a count).
     size
         Side of the square centre crop, in pixels; no patch may be smaller.
-    id_column, population_column
-        Columns of ``cells_file`` with the cell id (matched to the file names as text) and the
-        population (a non-negative count).
+    cells_name
+        How the cell table is named in error messages (its file).
     patch_parameter, cells_parameter, size_parameter
         The parameters named in error messages.
-    encoding
-        Text encoding of a CSV cell table.
     extra
         An optional DataFrame of further per-cell columns (e.g. night lights), joined on
         ``id_column``; every cell must be in it.
 
-    Returns
-    -------
-    PatchSet
-
     Raises
     ------
     ValueError
-        Mixed band counts, a cell without a patch or a patch without a cell, a missing or
-        negative population, a patch smaller than ``size``, a duplicated cell id.
+        Mixed band counts, a cell without a patch or a patch without a cell, a missing
+        population, a patch smaller than ``size``, a duplicated cell id.
 
     Examples
     --------
-    >>> ps = read_patches("so2sat-pop-sample/test/01486_22146_lublin",
-    ...                   "so2sat-pop-sample/test/01486_22146_lublin/01486_22146_lublin.csv", size=96)
+    >>> import statmethods as sm
+    >>> key = "so2sat-pop-sample/test/01486_22146_lublin"
+    >>> ps = sm.inputs.read_patches(key, f"{key}/01486_22146_lublin.csv", size=96)
     >>> ps.images.shape, int(ps.population.sum())
     ((324, 3, 96, 96), 379191)
     """
-    import pandas as pd
-    import rasterio
-
-    from .. import inputs
-
-    if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
-        raise ValueError(f"parameter {size_parameter!r} must be a positive integer, got {size!r}. "
-                         "Fix: give a crop size in pixels, such as 96")
-    folder = inputs.resolve(patch_dir, patch_parameter, kind="dir")
-    table = inputs.read_table(cells_file, cells_parameter, required=[id_column, population_column],
-                          codes=[id_column], numeric=[population_column],
-                          nonnegative=[population_column], encoding=encoding)
+    positive_int(size, size_parameter)
     table = table.assign(**{id_column: table[id_column].astype(str).str.strip()})
     if table[population_column].isna().any():
         row = int(np.flatnonzero(table[population_column].isna().to_numpy())[0])
-        raise _err(cells_parameter, cells_file, f"column {population_column!r} is empty on line {row + 2}",
+        raise _err(cells_parameter, cells_name, f"column {population_column!r} is empty on line {row + 2}",
                    "give the population of every cell (0 where nobody lives)")
     dup = table[id_column][table[id_column].duplicated()]
     if len(dup):
-        raise _err(cells_parameter, cells_file, f"cell id {dup.iloc[0]!r} appears more than once in "
+        raise _err(cells_parameter, cells_name, f"cell id {dup.iloc[0]!r} appears more than once in "
                    f"{id_column!r}", "keep one row per cell")
     files = find_patches(folder, parameter=patch_parameter)
-    check_pairing(list(table[id_column]), files, cells_file, folder, cells_parameter, patch_parameter)
+    check_pairing(list(table[id_column]), files, cells_name, folder, cells_parameter, patch_parameter)
     headers = patch_headers(files, parameter=patch_parameter)
     small = {c: h for c, h in headers.items() if min(h[1:]) < size}
     if small:
@@ -221,6 +206,21 @@ def read_patches(patch_dir: str | os.PathLike, cells_file: str | os.PathLike, *,
                          f"e.g. {files[cid].name} of {h[1]} x {h[2]} pixels. Fix: set {size_parameter} to at "
                          f"most {min(min(v[1:]) for v in headers.values())}")
     ids = list(table[id_column])
+    images, cells, crs, pixel = _crop_all(files, headers, ids, size)
+    cells.insert(1, "population", table[population_column].to_numpy(dtype=float))
+    others = table.drop(columns=[id_column, population_column]).reset_index(drop=True)
+    others = others.drop(columns=[c for c in others if c in cells], errors="ignore")
+    cells = pd.concat([cells, others], axis=1)
+    if extra is not None:
+        cells = _join_extra(cells, extra, ids, id_column, cells_parameter)
+    return PatchSet(images=images, cells=cells, crs=crs or "", size=int(size), pixel_size=float(pixel or 0.0))
+
+
+def _crop_all(files: dict[str, Path], headers: dict[str, tuple[int, int, int]], ids: list[str],
+              size: int) -> tuple[np.ndarray, pd.DataFrame, str | None, float | None]:
+    """Centre-cropped images of ``ids`` and their centres, sizes, CRS and pixel size."""
+    import rasterio
+
     images = np.empty((len(ids), headers[ids[0]][0], size, size), dtype=np.float32)
     xs, ys, rows, cols = [], [], [], []
     crs, pixel = None, None
@@ -234,21 +234,20 @@ def read_patches(patch_dir: str | os.PathLike, cells_file: str | os.PathLike, *,
         ys.append(cy)
         rows.append(headers[cid][1])
         cols.append(headers[cid][2])
-    cells = pd.DataFrame({"cell_id": ids, "population": table[population_column].to_numpy(dtype=float),
-                          "x": xs, "y": ys, "rows": rows, "cols": cols})
-    others = table.drop(columns=[id_column, population_column]).reset_index(drop=True)
-    others = others.drop(columns=[c for c in others if c in cells], errors="ignore")
-    cells = pd.concat([cells, others], axis=1)
-    if extra is not None:
-        ex = extra.assign(**{id_column: extra[id_column].astype(str).str.strip()}).set_index(id_column)
-        lacking = [c for c in ids if c not in ex.index]
-        if lacking:
-            raise ValueError(f"the per-cell feature table lacks {len(lacking)} cell id(s) of "
-                             f"{cells_parameter!r}, "
-                             f"e.g. {lacking[0]!r}. Fix: give a feature table with a row for every cell")
-        ex = ex.loc[ids, [c for c in ex.columns if c not in cells.columns]].reset_index(drop=True)
-        cells = pd.concat([cells, ex], axis=1)
-    return PatchSet(images=images, cells=cells, crs=crs or "", size=int(size), pixel_size=float(pixel or 0.0))
+    cells = pd.DataFrame({"cell_id": ids, "x": xs, "y": ys, "rows": rows, "cols": cols})
+    return images, cells, crs, pixel
+
+
+def _join_extra(cells: pd.DataFrame, extra: pd.DataFrame, ids: list[str], id_column: str,
+                cells_parameter: str) -> pd.DataFrame:
+    ex = extra.assign(**{id_column: extra[id_column].astype(str).str.strip()}).set_index(id_column)
+    lacking = [c for c in ids if c not in ex.index]
+    if lacking:
+        raise ValueError(f"the per-cell feature table lacks {len(lacking)} cell id(s) of "
+                         f"{cells_parameter!r}, "
+                         f"e.g. {lacking[0]!r}. Fix: give a feature table with a row for every cell")
+    ex = ex.loc[ids, [c for c in ex.columns if c not in cells.columns]].reset_index(drop=True)
+    return pd.concat([cells, ex], axis=1)
 
 
 def check_pairing(ids: Sequence[str], files: dict[str, Path], cells_file: Any, folder: Any,
