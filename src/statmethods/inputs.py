@@ -242,35 +242,12 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
     >>> read_table(f, "table_file", required=["code", "n"], codes=["code"])["code"].tolist()
     ['01', '10']
     """
-    import io
-
-    import pandas as pd
-
     key = list(key)
     required, codes = list(required), list(dict.fromkeys([*codes, *key]))
     numeric, nonnegative = list(numeric), list(nonnegative)
     path = resolve(value, parameter, suffixes=TABLE_SUFFIXES)
-    suffix = path.suffix.lower()
     try:
-        if suffix == ".parquet":
-            df = pd.read_parquet(path)
-            for c in codes:
-                if c in df:
-                    df[c] = df[c].astype("string").astype(object)
-        elif suffix in (".rda", ".rdata"):
-            import pyreadr
-
-            objs = pyreadr.read_r(str(path))
-            name = object_name or next(iter(objs))
-            if name not in objs:
-                raise _err(parameter, path, f"holds no R object {name!r} (it has {', '.join(objs)})",
-                           "give a file that holds it")
-            df = objs[name]
-        else:
-            text = decode(path.read_bytes(), path, parameter, encoding, encoding_parameter)
-            sep = "\t" if suffix == ".tsv" else None
-            df = pd.read_csv(io.StringIO(text), sep=sep, engine="python",
-                             dtype={c: str for c in codes}, keep_default_na=True)
+        df = _read_any_table(path, parameter, codes, encoding, encoding_parameter, object_name)
     except InputFileError:
         raise
     except Exception as exc:  # pandas/pyarrow/pyreadr parse errors
@@ -280,6 +257,35 @@ def read_table(value: str | os.PathLike, parameter: str, *, required: Iterable[s
     check_columns(df, path, parameter, required=required, numeric=numeric,
                   nonnegative=nonnegative, min_rows=min_rows, key=key)
     return df
+
+
+def _read_any_table(path: Path, parameter: str, codes: list[str], encoding: str, encoding_parameter: str,
+                    object_name: str | None) -> Any:
+    """A Parquet, R data or delimited text file as a DataFrame, ``codes`` read as text."""
+    import io
+
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        df = pd.read_parquet(path)
+        for c in codes:
+            if c in df:
+                df[c] = df[c].astype("string").astype(object)
+        return df
+    if suffix in (".rda", ".rdata"):
+        import pyreadr
+
+        objs = pyreadr.read_r(str(path))
+        name = object_name or next(iter(objs))
+        if name not in objs:
+            raise _err(parameter, path, f"holds no R object {name!r} (it has {', '.join(objs)})",
+                       "give a file that holds it")
+        return objs[name]
+    text = decode(path.read_bytes(), path, parameter, encoding, encoding_parameter)
+    sep = "\t" if suffix == ".tsv" else None
+    return pd.read_csv(io.StringIO(text), sep=sep, engine="python", dtype={c: str for c in codes},
+                       keep_default_na=True)
 
 
 def check_columns(df: Any, where: Any, parameter: str, *, required: Iterable[str] = (),

@@ -71,6 +71,11 @@ def efficientnet_lite0_weights() -> Path:
 
 
 def _modules() -> dict[str, Any]:
+    """The torch module classes, built on first use so that importing this module needs no torch."""
+    return {"EfficientNetLite0": _efficientnet_lite0_class(), "SmallCNN": _small_cnn_class()}
+
+
+def _efficientnet_lite0_class() -> type:
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -141,6 +146,13 @@ def _modules() -> dict[str, Any]:
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return self._fc(self._dropout(self.features(x)))
 
+    return EfficientNetLite0
+
+
+def _small_cnn_class() -> type:
+    import torch
+    from torch import nn
+
     class SmallCNN(nn.Module):
         """Three conv blocks (16, 32, 64 filters), global average pooling, a linear output."""
 
@@ -159,7 +171,7 @@ def _modules() -> dict[str, Any]:
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return self.head(self.body(x).mean(dim=(2, 3)))
 
-    return {"EfficientNetLite0": EfficientNetLite0, "SmallCNN": SmallCNN}
+    return SmallCNN
 
 
 def efficientnet_lite0(pretrained: bool = True, n_outputs: int = 1000) -> Any:

@@ -8,9 +8,9 @@ encoding), which parses them with :func:`parse_labelled_series`.
 
 Examples
 --------
->>> from statmethods import inputs
->>> ds = inputs.read_labelled_series("ucr-crop/Crop_TRAIN.tsv", "series_file", length=46)  # doctest: +SKIP
->>> ds.n_series, ds.length, len(ds.classes)  # doctest: +SKIP
+>>> import statmethods as sm
+>>> ds = sm.inputs.read_labelled_series("ucr-crop/Crop_TRAIN.tsv", "series_file", length=46)
+>>> ds.n_series, ds.length, len(ds.classes)
 (7200, 46, 24)
 """
 
