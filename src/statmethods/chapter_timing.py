@@ -11,8 +11,8 @@ The file is written with sorted keys and without the timestamp of the write, so 
 changes only the entries of the chapters that were run. Each entry keeps the SHA-256 of the
 chapter's text source (``notebooks/<part>/<id>.md``). An entry is replaced when that source has
 changed since it was recorded, or when the new measurement differs materially from the recorded
-one (:func:`same_measurement`: another machine, a run time outside half to twice the recorded
-one, or peak memory more than 25% off); run times on a shared machine vary from run to run, and
+one (:func:`same_measurement`: another machine, a run time outside a third to three times the
+recorded one, or peak memory more than 25% off); run times on a shared machine vary from run to run, and
 a rebuild that reproduces an unchanged book should leave ``git status`` clean.
 
 Examples
@@ -96,7 +96,7 @@ def same_measurement(old: dict[str, object], seconds: float, peak_memory_mb: flo
     Examples
     --------
     >>> old = {"seconds": 30.0, "peak_memory_mb": 400, "machine": machine()}
-    >>> same_measurement(old, 45.0, 420.0), same_measurement(old, 75.0, 420.0)
+    >>> same_measurement(old, 75.0, 420.0), same_measurement(old, 95.0, 420.0)
     (True, False)
     """
     keys = ("processor", "cpu_count", "memory_gb")
@@ -104,7 +104,7 @@ def same_measurement(old: dict[str, object], seconds: float, peak_memory_mb: flo
     if not isinstance(recorded, dict) or any(recorded.get(k) != machine().get(k) for k in keys):
         return False
     t = float(old.get("seconds") or 0)
-    if not (t > 0 and 0.5 <= seconds / t <= 2.0):
+    if not (t > 0 and 1 / 3 <= seconds / t <= 3.0):
         return False
     m = old.get("peak_memory_mb")
     if m is None or peak_memory_mb is None:
