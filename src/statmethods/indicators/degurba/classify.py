@@ -20,7 +20,15 @@ import numpy as np
 import xarray as xr
 from scipy import ndimage
 
-from .clusters import buffer_cells, fill_gaps, majority_smoothing, population_clusters, structure
+from .clusters import (
+    buffer_cells,
+    fill_gaps,
+    majority_smoothing,
+    population_clusters,
+    structure,
+    within_distance,
+    within_square,
+)
 from .parameters import NODATA, DegurbaParameters, resolve_parameters
 from .result import DegurbaGrid
 
@@ -180,11 +188,16 @@ def near_core_2021(core: np.ndarray, p: DegurbaParameters, cell_m: float) -> np.
     """Cells whose gap to a core cell is below the 2021 buffer (chessboard or Euclidean distance)."""
     if not core.any():
         return np.zeros(core.shape, bool)
-    if p.semi_dense_buffer_metric == "chebyshev":
-        dist = ndimage.distance_transform_cdt(~core, metric="chessboard").astype(float)
-    else:
-        dist = ndimage.distance_transform_edt(~core)  # centre-to-centre, in cells
-    return (dist - 1.0) * cell_m / 1000.0 < p.semi_dense_buffer_km
+
+    def near(d: float) -> bool:  # the gap between the two cell squares is below the buffer
+        return bool((d - 1.0) * cell_m / 1000.0 < p.semi_dense_buffer_km)
+
+    if p.semi_dense_buffer_metric == "chebyshev":  # chessboard distance d: a square of side 2n + 1
+        n = 0
+        while near(float(n + 1)):
+            n += 1
+        return within_square(core, n) if near(0.0) else np.zeros(core.shape, bool)
+    return within_distance(core, near)
 
 
 def level2_classes_2024(t: CellTests, is_uc: np.ndarray, p: DegurbaParameters) -> np.ndarray:
