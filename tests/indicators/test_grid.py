@@ -23,9 +23,11 @@ TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:5179", always_xy=True)
 
 
 def test_origin_is_the_published_reference_point():
-    # 기준점: 124°20'11" E, 31°38'51" N (행정안전부 고시, 2012) is '가가 0000 0000'
+    # 기준점: 124°20'11" E, 31°38'51" N (행정안전부 고시, 2012) is '가가 0000 0000'. As printed it is 27 m
+    # west and 101 m south of (700 000, 1 300 000), which is 124°20'11.9" E, 31°38'54.3" N: the
+    # longitude agrees to the whole second, the latitude does not (see tests/indicators/data/README.md)
     x, y = TO_GRID.transform(124 + 20 / 60 + 11 / 3600, 31 + 38 / 60 + 51 / 3600)
-    assert abs(x - GRID_ORIGIN[0]) < 100 and abs(y - GRID_ORIGIN[1]) < 150
+    assert abs(x - GRID_ORIGIN[0]) < 30 and abs(y - GRID_ORIGIN[1]) < 110
     assert cell_id(GRID_ORIGIN[0] + 1, GRID_ORIGIN[1] + 1, 100_000) == "가가"
     assert cell_id(GRID_ORIGIN[0] + 1, GRID_ORIGIN[1] + 1, 100) == "가가000000"
 
