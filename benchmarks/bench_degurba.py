@@ -15,7 +15,8 @@ Writes ``benchmarks/results/degurba.json`` and the log-log figure
 ``benchmarks/results/degurba_scaling.png`` (time and memory against cells, beside flexurba's
 reported global run), drawn by :func:`plot_scaling`.
 
-Run: ``nice python benchmarks/bench_degurba.py --memory 1e6 3e6 1e7 3e7 --tiled 1e7 1e8 global``.
+Run: ``python benchmarks/bench_degurba.py --memory 1e6 3e6 1e7 3e7 1e8 --tiled 1e7 1e8 global --repeat 3
+--cold`` (about 25 minutes on 2 cores; the tiled cases run in the first repeat only).
 """
 
 from __future__ import annotations
@@ -302,6 +303,7 @@ def main() -> None:
     ap.add_argument("--tiled-rule-sets", nargs="+", default=["ghsl-2024"])
     ap.add_argument("--tile-size", type=int, default=1024)
     ap.add_argument("--repeat", type=int, default=1, help="alternate the rule sets this many times")
+    ap.add_argument("--tiled-repeat", type=int, default=1, help="run the tiled cases in this many repeats")
     ap.add_argument("--cold", action="store_true",
                     help="also run each in-memory case without the memory warm-up (see warm_memory)")
     ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
@@ -320,7 +322,7 @@ def main() -> None:
     from _timing import write_results
 
     rows = []
-    for _ in range(args.repeat):
+    for rep in range(args.repeat):
         for rule_set in args.rule_sets:
             for cells in args.memory:
                 for kind in ("memory", "memory-cold") if args.cold else ("memory",):
@@ -328,7 +330,8 @@ def main() -> None:
                     method = "classify_grid (in memory)" + (", cold memory" if kind == "memory-cold" else "")
                     rows.append({"method": method, "rule_set": rule_set, **row})
                     print(rows[-1], flush=True)
-            for cells in args.tiled if rule_set in args.tiled_rule_sets else []:
+            tiled = args.tiled if rule_set in args.tiled_rule_sets and rep < args.tiled_repeat else []
+            for cells in tiled:
                 row = run_case(["tiled", cells, rule_set, str(args.tile_size)])
                 rows.append(
                     {
