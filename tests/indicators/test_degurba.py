@@ -490,3 +490,33 @@ def test_centres_table_sums_to_centre_cells(belgium):
     assert len(t) == r.n_urban_centres
     assert t["cells"].sum() == (r.level1 == 3).sum()
     assert t["population"].sum() == pytest.approx(np.nansum(pop.values[r.level1 == 3]))
+
+
+@pytest.mark.parametrize("cell_m", [1000.0, 250.0, 100.0])
+@pytest.mark.parametrize("buffer_km", [0.0, 0.5, 2.0, 3.3])
+def test_buffers_equal_distance_transforms(cell_m: float, buffer_km: float) -> None:
+    """The separable buffers give the cells that scipy's distance transforms give, on random cores."""
+    from dataclasses import replace
+
+    from scipy import ndimage
+
+    from statmethods.indicators.degurba.classify import near_core_2021
+    from statmethods.indicators.degurba.clusters import buffer_cells, within_distance
+    from statmethods.indicators.degurba.parameters import DegurbaParameters
+
+    rng = np.random.default_rng(int(cell_m + 10 * buffer_km))
+    for _ in range(25):
+        h, w = rng.integers(1, 70, 2)
+        core = rng.random((h, w)) < rng.choice([0.002, 0.02, 0.1])
+        if not core.any():
+            continue
+        edt = (ndimage.distance_transform_edt(~core) - 1.0) * cell_m / 1000.0 < buffer_km
+        assert (within_distance(core, lambda d: (d - 1.0) * cell_m / 1000.0 < buffer_km) == edt).all()
+        p = replace(DegurbaParameters(), semi_dense_buffer_km=buffer_km, semi_dense_buffer_metric="edge_gap")
+        assert (near_core_2021(core, p, cell_m) == edt).all()
+        cdt = ndimage.distance_transform_cdt(~core, metric="chessboard").astype(float)
+        p = replace(p, semi_dense_buffer_metric="chebyshev")
+        assert (near_core_2021(core, p, cell_m) == ((cdt - 1.0) * cell_m / 1000.0 < buffer_km)).all()
+        n = int(round(buffer_km * 1000.0 / cell_m))
+        dil = ndimage.binary_dilation(core, structure=np.ones((3, 3), bool), iterations=n) if n else core
+        assert (buffer_cells(core, buffer_km, cell_m, "chebyshev") == dil).all()

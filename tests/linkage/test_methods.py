@@ -22,6 +22,8 @@ from statmethods.linkage import (
     review_band,
     secret_key,
 )
+from statmethods.linkage.fellegi_sunter import observed_information
+from statmethods.testing import assert_result_protocol
 
 
 @pytest.mark.parametrize(("a", "b", "want"), [("martha", "marhta", 0.961111), ("dwayne", "duane", 0.84),
@@ -53,6 +55,55 @@ def test_em_recovers_simulated_m_u_and_lambda():
     prob = fit.match_probability(g)
     assert ((prob > 0.5) == match).mean() > 0.97
     assert "lambda" in str(fit.summary())
+    assert_result_protocol(fit)
+
+
+def _fs_sample(seed: int, n: int, m: np.ndarray, u: np.ndarray, lam: float) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    match = rng.random(n) < lam
+    return np.where(match[:, None], rng.random((n, len(m))) < m, rng.random((n, len(m))) < u).astype(int)
+
+
+def test_em_information_is_minus_the_numerical_hessian_of_the_log_likelihood():
+    m, u = np.array([0.95, 0.9, 0.8]), np.array([0.02, 0.1, 0.3])
+    pat, cnt = np.unique(_fs_sample(1, 5000, m, u, 0.2), axis=0, return_counts=True)
+    theta = np.array([0.9, 0.85, 0.7, 0.05, 0.15, 0.25, 0.3])  # any interior point
+
+    def loglik(t: np.ndarray) -> float:
+        pm = np.prod(t[:3] ** pat * (1 - t[:3]) ** (1 - pat), axis=1)
+        pu = np.prod(t[3:6] ** pat * (1 - t[3:6]) ** (1 - pat), axis=1)
+        return float(cnt @ np.log(t[6] * pm + (1 - t[6]) * pu))
+
+    h, eye = 1e-5, np.eye(7)
+    hess = np.array([[(loglik(theta + h * (a + b)) - loglik(theta + h * (a - b)) - loglik(theta - h * (a - b))
+                       + loglik(theta - h * (a + b))) / (4 * h * h) for b in eye] for a in eye])
+    info = observed_information(pat, cnt, theta[:3], theta[3:6], theta[6])
+    np.testing.assert_allclose(info, -hess, rtol=1e-4, atol=1e-3 * np.abs(info).max())
+
+
+def test_em_standard_errors_match_the_spread_over_simulated_files():
+    m, u, lam = np.array([0.95, 0.9, 0.8, 0.85]), np.array([0.02, 0.1, 0.3, 0.05]), 0.1
+    truth = np.concatenate([m, u, [lam]])
+    fits = [fellegi_sunter_em(_fs_sample(seed, 5000, m, u, lam)) for seed in range(100)]
+    est = np.array([f.estimates.to_numpy() for f in fits])
+    se = np.array([f.se.to_numpy() for f in fits])
+    ratio = se.mean(axis=0) / est.std(axis=0, ddof=1)
+    assert ((ratio > 0.8) & (ratio < 1.25)).all(), ratio
+    ci = [f.conf_int() for f in fits]
+    covered = np.array([(c["lower"].to_numpy() <= truth) & (truth <= c["upper"].to_numpy()) for c in ci])
+    assert 0.92 <= covered.mean() <= 0.98, covered.mean()
+    assert all(((c["lower"] > 0) & (c["upper"] < 1)).all() for c in ci)
+
+
+def test_em_estimates_on_the_boundary_have_no_standard_error():
+    g = _fs_sample(2, 4000, np.array([0.9, 0.8, 0.85]), np.array([0.1, 0.2, 0.05]), 0.3)
+    g = np.column_stack([g, np.ones(len(g), int)])  # a field on which every pair agrees
+    fit = fellegi_sunter_em(g)
+    assert np.isnan(fit.se[["x3: m", "x3: u"]]).all()
+    assert np.isfinite(fit.se.drop(["x3: m", "x3: u"])).all()
+    two_fields = fellegi_sunter_em(_fs_sample(3, 4000, np.array([0.9, 0.8]), np.array([0.1, 0.2]), 0.3))
+    assert np.isnan(two_fields.se).all()  # 5 parameters, 3 degrees of freedom: not identified
+    assert_result_protocol(fit)
 
 
 def test_pair_metrics_and_wilson_interval_by_hand():

@@ -10,6 +10,8 @@ import pytest
 
 from statmethods import privacy
 from statmethods.data.reference import reference
+from statmethods.privacy.risk import inverse_moments
+from statmethods.testing import assert_result_protocol
 from statmethods.validation import BadInputError
 
 SDCMICRO = reference("sdcmicro")
@@ -249,3 +251,56 @@ def test_testdata_expected_reidentifications_match_an_independent_groupby():
         total += f * rk
     assert r.expected_reidentifications == pytest.approx(total)
     assert (r.fk == 1).sum() == (g["size"] == 1).sum()
+
+
+def _testdata_frequencies() -> privacy.FrequencyResult:
+    import pyreadr
+
+    from statmethods import data
+
+    ref = SDCMICRO["testdata"]
+    d = pyreadr.read_r(str(data.path("sdcmicro/testdata.RData")))["testdata"]
+    return privacy.frequency_counts(d, ref["key_vars"], ref["weights"])
+
+
+@pytest.mark.parametrize(("f", "p"), [(1, 0.3), (1, 1e-4), (2, 0.01), (5, 0.02), (40, 0.3), (500, 0.01)])
+def test_inverse_moments_match_a_direct_sum_over_the_negative_binomial(f, p):
+    from scipy import special
+
+    h = np.arange(f, int(f / p * 60) + 1000, dtype=float)
+    pmf = np.exp(special.gammaln(h) - special.gammaln(f) - special.gammaln(h - f + 1)
+                 + f * np.log(p) + (h - f) * np.log1p(-p))
+    e1, e2 = inverse_moments(np.array([f]), np.array([p]))
+    assert e1[0] == pytest.approx((pmf / h).sum(), rel=1e-8)
+    assert e2[0] == pytest.approx((pmf / h**2).sum(), rel=1e-8)
+
+
+def test_exact_risk_is_the_first_inverse_moment():
+    f = _testdata_frequencies()
+    r = privacy.individual_risk(f, method="exact")
+    e1, _ = inverse_moments(f.fk, f.fk / f.Fk)
+    np.testing.assert_allclose(r.rk, e1, rtol=1e-6)  # the series of sdcMicro loses a few digits
+
+
+def test_risk_standard_error_matches_draws_of_the_population_from_the_model():
+    r = privacy.individual_risk(_testdata_frequencies(), method="exact")
+    assert_result_protocol(r)
+    first = np.unique(r.classes, return_index=True)[1]
+    n_k = np.bincount(r.classes)[r.classes[first]]
+    fk, pk = r.fk[first], r.fk[first] / r.Fk[first]
+    rng = np.random.default_rng(7)
+    draws = np.array([(n_k / (fk + rng.negative_binomial(fk, pk))).sum() for _ in range(4000)])
+    er, se = r.estimates["expected_reidentifications"], r.se["expected_reidentifications"]
+    assert draws.mean() == pytest.approx(er, abs=4 * se / np.sqrt(len(draws)))
+    assert draws.std(ddof=1) == pytest.approx(se, rel=0.05)
+    lo, hi = r.conf_int().loc["expected_reidentifications"]
+    assert 0.93 <= np.mean((draws >= lo) & (draws <= hi)) <= 0.97
+    assert r.se["global_risk"] == pytest.approx(se / len(r.rk))
+
+
+def test_risk_without_weights_has_no_sampling_error():
+    d = pd.DataFrame({"a": [1, 1, 2, 3, 3, 3]})
+    r = privacy.individual_risk(d, ["a"])
+    assert r.expected_reidentifications == pytest.approx(3.0)
+    assert r.se.isna().all()
+    assert_result_protocol(r)

@@ -31,7 +31,10 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # ee is imported only when a computation is built
+    import ee
 
 from ..indicators.degurba import GHSL_EPOCHS, DegurbaParameters, resolve_parameters
 from .common import reduce_regions, require_ee
@@ -76,30 +79,86 @@ def _epoch(year: int) -> str:
     return str(int(year))
 
 
-def population_image(year: int) -> Any:
-    """GHS-POP R2023A residents per 100 m cell for one epoch."""
+def population_image(year: int) -> ee.Image:
+    """GHS-POP R2023A residents per 100 m cell for one epoch.
+
+    Parameters
+    ----------
+    year : int
+        GHSL epoch (1975..2030 in 5-year steps).
+
+    Returns
+    -------
+    ee.Image
+        One band, ``population_count``.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common, ghsl
+    >>> with common.offline():
+    ...     "JRC/GHSL/P2023A/GHS_POP/2020" in common.constants_used(ghsl.population_image(2020))
+    True
+    """
     ee = require_ee()
     return ee.Image(f"{GHS_POP}/{_epoch(year)}").select(POP_BAND)
 
 
-def builtup_image(year: int) -> Any:
-    """GHS-BUILT-S R2023A built-up surface (m² per 100 m cell) for one epoch."""
+def builtup_image(year: int) -> ee.Image:
+    """GHS-BUILT-S R2023A built-up surface (m² per 100 m cell) for one epoch.
+
+    Parameters
+    ----------
+    year : int
+        GHSL epoch (1975..2030 in 5-year steps).
+
+    Returns
+    -------
+    ee.Image
+        One band, ``built_surface``.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common, ghsl
+    >>> with common.offline():
+    ...     common.constants_used(ghsl.builtup_image(2020))
+    [['built_surface'], 'JRC/GHSL/P2023A/GHS_BUILT_S/2020']
+    """
     ee = require_ee()
     return ee.Image(f"{GHS_BUILT_S}/{_epoch(year)}").select(BUILT_BAND)
 
 
-def grid_1km(year: int, *, land: Any | None = None, cell_m: float = 1000.0) -> Any:
+def grid_1km(year: int, *, land: ee.Image | None = None, cell_m: float = 1000.0) -> ee.Image:
     """Population, built-up and land area on the 1 km Mollweide grid (bands ``pop``, ``built``, ``land``).
 
     Sums of the 100 m cells (``reduceResolution`` with a sum reducer, area-weighted at the edges).
-    ``land`` is an optional ``ee.Image`` of permanent land area in m² per 100 m cell.
+
+    Parameters
+    ----------
+    year : int
+        GHSL epoch.
+    land : ee.Image, optional
+        Permanent land area in m² per 100 m cell; default: every cell is all land.
+    cell_m : float
+        Cell size in metres; the method is defined on 1000 m cells only.
+
+    Returns
+    -------
+    ee.Image
+        Bands ``pop`` (residents), ``built`` and ``land`` (m²) per 1 km cell.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common, ghsl
+    >>> with common.offline():
+    ...     "Image.reduceResolution" in common.functions_used(ghsl.grid_1km(2020))
+    True
     """
     ee = require_ee()
     if cell_m != 1000.0:
         raise ValueError("the Degree of Urbanisation is defined on 1 km² cells; cell_m must be 1000")
     proj = ee.Projection(MOLLWEIDE).atScale(cell_m)
 
-    def agg(img: Any, name: str) -> Any:
+    def agg(img: ee.Image, name: str) -> ee.Image:
         return img.reduceResolution(reducer=ee.Reducer.sum(), maxPixels=1024).reproject(proj).rename(name)
 
     pop = agg(population_image(year), "pop")
@@ -108,7 +167,7 @@ def grid_1km(year: int, *, land: Any | None = None, cell_m: float = 1000.0) -> A
     return pop.addBands(built).addBands(land_img)
 
 
-def builtup_korea_grid(year: int = 2020, *, size: int = 1000) -> Any:
+def builtup_korea_grid(year: int = 2020, *, size: int = 1000) -> ee.Image:
     """GHS-BUILT-S built-up surface (m² per cell) on the Korean national grid (국토격자, EPSG:5179).
 
     The dasymetric layer for :func:`statmethods.indicators.grid.census_to_grid`: the 100 m
@@ -116,6 +175,25 @@ def builtup_korea_grid(year: int = 2020, *, size: int = 1000) -> Any:
     whose origin is :data:`statmethods.indicators.grid.GRID_ORIGIN`. Export it with
     ``Export.image.toDrive(..., crs="EPSG:5179", crsTransform=[size, 0, 700000, 0, -size, 2100000])``
     and pass its cell values as ``weights``.
+
+    Parameters
+    ----------
+    year : int
+        GHSL epoch.
+    size : int
+        Cell size of the national grid in metres (one of the grid's sizes, e.g. 100 or 1000).
+
+    Returns
+    -------
+    ee.Image
+        One band, ``built`` (m² per grid cell), in EPSG:5179.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common, ghsl
+    >>> with common.offline():
+    ...     "EPSG:5179" in common.constants_used(ghsl.builtup_korea_grid(2015, size=1000))
+    True
     """
     from ..indicators.grid import GRID_CRS, GRID_ORIGIN, check_grid_size
 
@@ -129,7 +207,7 @@ def builtup_korea_grid(year: int = 2020, *, size: int = 1000) -> Any:
     return img.reproject(proj).rename("built")
 
 
-def _clusters(mask: Any, pop: Any, min_pop: float, connectivity: int, max_size: int) -> Any:
+def _clusters(mask: ee.Image, pop: ee.Image, min_pop: float, connectivity: int, max_size: int) -> ee.Image:
     """1 where ``mask`` cells form a cluster with at least ``min_pop`` people, else 0."""
     ee = require_ee()
     kernel = ee.Kernel.plus(1) if connectivity == 4 else ee.Kernel.square(1)
@@ -139,12 +217,40 @@ def _clusters(mask: Any, pop: Any, min_pop: float, connectivity: int, max_size: 
     return total.gte(min_pop).unmask(0).rename("cluster")
 
 
-def degurba_level1(year: int = 2020, *, parameters: DegurbaParameters | None = None, land: Any | None = None,
-                   smoothing_passes: int = 5, max_size: int = 1024, **overrides: Any) -> Any:
+def degurba_level1(year: int = 2020, *, parameters: DegurbaParameters | None = None,
+                   land: ee.Image | None = None, smoothing_passes: int = 5, max_size: int = 1024,
+                   **overrides: float | int | str | bool | None) -> ee.Image:
     """Degree of Urbanisation level 1 as an ``ee.Image`` (3 urban centre, 2 urban cluster, 1 rural).
 
     Thresholds come from ``parameters`` (the local backend's :class:`DegurbaParameters`) with
     keyword ``overrides``; see :data:`EE_DEVIATIONS` for what differs from the local code.
+
+    Parameters
+    ----------
+    year : int
+        GHSL epoch.
+    parameters : DegurbaParameters, optional
+        Thresholds; default: the ``manual-2021`` rule set.
+    land : ee.Image, optional
+        Permanent land area in m² per 100 m cell; default: every cell is all land.
+    smoothing_passes : int
+        Passes of the majority smoothing of urban centres.
+    max_size : int
+        Largest cluster ``connectedComponents`` follows, in pixels (1..1024).
+    **overrides
+        Single thresholds of :class:`DegurbaParameters` (``centre_density=...``).
+
+    Returns
+    -------
+    ee.Image
+        One byte band, ``degurba_l1``, masked where there is no population data.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common, ghsl
+    >>> with common.offline():
+    ...     1234.0 in common.constants_used(ghsl.degurba_level1(2020, centre_density=1234.0))
+    True
     """
     ee = require_ee()
     p = resolve_parameters(parameters, None, **overrides)
@@ -176,13 +282,42 @@ def degurba_level1(year: int = 2020, *, parameters: DegurbaParameters | None = N
     return level1.updateMask(pop.mask()).toByte()
 
 
-def degurba_population_by_unit(units: Any, year: int = 2020, *, parameters: DegurbaParameters | None = None,
-                               land: Any | None = None, tile_scale: float = 4.0, **kwargs: Any) -> Any:
+def degurba_population_by_unit(units: ee.FeatureCollection, year: int = 2020, *,
+                               parameters: DegurbaParameters | None = None, land: ee.Image | None = None,
+                               tile_scale: float = 4.0,
+                               **kwargs: float | int | str | bool | None) -> ee.FeatureCollection:
     """Population of each unit in urban centres, urban clusters and rural cells (``reduceRegions``).
 
-    Returns an ``ee.FeatureCollection`` with properties ``pop_3``, ``pop_2`` and ``pop_1``;
-    export it and classify the units locally with
+    Export the result and classify the units locally with
     :func:`statmethods.indicators.degurba.classify_units` (columns 3, 2, 1).
+
+    Parameters
+    ----------
+    units : ee.FeatureCollection
+        Administrative units (e.g. :func:`statmethods.earthengine.common.admin_units`).
+    year : int
+        GHSL epoch.
+    parameters : DegurbaParameters, optional
+        Thresholds; default: the ``manual-2021`` rule set.
+    land : ee.Image, optional
+        Permanent land area in m² per 100 m cell; default: every cell is all land.
+    tile_scale : float
+        Earth Engine memory knob, 1 to 16.
+    **kwargs
+        Passed to :func:`degurba_level1` (``smoothing_passes``, ``max_size`` or single thresholds).
+
+    Returns
+    -------
+    ee.FeatureCollection
+        The units with properties ``pop_3``, ``pop_2`` and ``pop_1`` (residents).
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common, ghsl
+    >>> with common.offline():
+    ...     fc = ghsl.degurba_population_by_unit(common.admin_units(level=2), year=2020)
+    ...     "Image.reduceRegions" in common.functions_used(fc)
+    True
     """
     ee = require_ee()
     cls = degurba_level1(year, parameters=parameters, land=land, **kwargs)
@@ -191,8 +326,9 @@ def degurba_population_by_unit(units: Any, year: int = 2020, *, parameters: Degu
     return reduce_regions(img, units, ee.Reducer.sum(), scale=1000, crs=MOLLWEIDE, tile_scale=tile_scale)
 
 
-def lcrpgr_by_extent(extents: Any, start: int, end: int, *, built_share_threshold: float | None = None,
-                     scale: float = 100.0, tile_scale: float = 4.0) -> Any:
+def lcrpgr_by_extent(extents: ee.FeatureCollection, start: int, end: int, *,
+                     built_share_threshold: float | None = None, scale: float = 100.0,
+                     tile_scale: float = 4.0) -> ee.FeatureCollection:
     """SDG 11.3.1 per urban extent on GHSL: LCR, PGR, LCRPGR and built-up m² per inhabitant.
 
     Parameters
@@ -214,13 +350,21 @@ def lcrpgr_by_extent(extents: Any, start: int, end: int, *, built_share_threshol
         Properties ``urb_start``, ``urb_end`` (km²), ``pop_start``, ``pop_end``, ``lcr``, ``pgr``,
         ``lcrpgr``, ``builtup_per_capita_end`` (m²), the formula of
         :func:`statmethods.indicators.land_consumption.land_consumption`.
+
+    Examples
+    --------
+    >>> from statmethods.earthengine import common, ghsl
+    >>> with common.offline():
+    ...     fc = ghsl.lcrpgr_by_extent(common.admin_units(level=2), 2000, 2020)
+    ...     "Number.log" in common.functions_used(fc)
+    True
     """
     ee = require_ee()
     years = int(end) - int(start)
     if years <= 0:
         raise ValueError(f"end ({end}) must be after start ({start})")
 
-    def urb(year: int) -> Any:
+    def urb(year: int) -> ee.Image:
         b = builtup_image(year)
         if built_share_threshold is not None:
             b = b.divide(ee.Image.pixelArea()).gte(built_share_threshold).multiply(ee.Image.pixelArea())
@@ -230,7 +374,7 @@ def lcrpgr_by_extent(extents: Any, start: int, end: int, *, built_share_threshol
                         population_image(start).rename("pop_start"), population_image(end).rename("pop_end")])
     fc = reduce_regions(img, extents, ee.Reducer.sum(), scale=scale, crs=MOLLWEIDE, tile_scale=tile_scale)
 
-    def indicators(f: Any) -> Any:
+    def indicators(f: ee.Feature) -> ee.Feature:
         f = ee.Feature(f)
         lcr = ee.Number(f.get("urb_end")).divide(f.get("urb_start")).log().divide(years)
         pgr = ee.Number(f.get("pop_end")).divide(f.get("pop_start")).log().divide(years)

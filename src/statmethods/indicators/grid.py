@@ -2,13 +2,21 @@
 
 The national grid is laid on Korea 2000 / Unified CS (EPSG:5179, UTM-K). Its origin (기준점) is
 the point 300 km west and 700 km south of the UTM-K false origin, i.e. ``(700 000, 1 300 000)`` in
-EPSG:5179 (124°20'11" E, 31°38'51" N; 행정안전부 고시 2012, 도로명주소법 시행령). From there 100 km
-squares are lettered eastward 가 나 다 라 마 바 사 and northward 가 나 다 라 마 바 사 아; a cell is
-named by the two letters (east, then north) followed by the easting and northing offsets inside
-the 100 km square, each with as many digits as the grid size needs: one digit for 10 km
-(``다사54``), two for 1 km (``다사5345``), three for 100 m (``다사534456``). Seoul lies in 다사,
-Sejong in 다바; the 국가지점번호 of Dokdo's 독립문바위 is 사사 8787 2465 (10 m; 행정안전부, 2012; some
-press reports printed 마사, which is open sea off Uljin), so its 1 km cell is ``사사8724``.
+EPSG:5179, which is 124°20'11.9" E, 31°38'54.3" N (행정안전부 고시 2012, 도로명주소법 시행령; the
+announcement printed 124°20'11" E, 31°38'51" N, about 100 m further south, but the grid is defined in
+metres from UTM-K, so the code keeps the metric point). From there 100 km squares are lettered
+eastward 가 나 다 라 마 바 사 and northward 가 나 다 라 마 바 사 아; a cell is named by the two letters
+(east, then north) followed by the easting and northing offsets inside the 100 km square, each with
+as many digits as the grid size needs: one digit for 10 km (``다사54``), two for 1 km (``다사5345``),
+three for 100 m (``다사534456``). Seoul lies in 다사, Sejong in 다바; the 국가지점번호 of Dokdo's
+독립문바위 is 사사 8787 2465 (10 m; 행정안전부, 2012; the first reports of the announcement printed
+마사, which is open sea off Uljin), so its 1 km cell is ``사사8724``. Offsets are truncated, not
+rounded: a point belongs to the cell whose south-west corner it is at or beyond, as the published
+point numbers require. :func:`cell_id` and :func:`cell_bounds` are tested against 126 published
+point numbers with their sources (``tests/indicators/data/``): 120 북한산 signposts with GNSS
+coordinates from Seoul's open data, every one inside its published 10 m cell; the 2012
+announcement's origin, Dokdo and Baengnyeongdo; a 광덕산 sign; two 산림청 survey points given in
+EPSG:5186.
 
 SGIS also publishes 500 m grid statistics. They are not supported here: 500 m is not one of the
 sizes the national grid's identifiers define (100 km, 10 km, 1 km, 100 m and the 10 m point

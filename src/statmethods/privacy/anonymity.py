@@ -46,7 +46,12 @@ def equivalence_classes(data: pd.DataFrame, keys: Sequence[str], suppressed: str
 
 @dataclass(frozen=True)
 class AnonymityResult:
-    """Result of :func:`anonymity_measures`."""
+    """Result of :func:`anonymity_measures`.
+
+    Not an :class:`~statmethods.results.EstimateResult`: k, l and t are properties of the file
+    itself (the released records, counted exactly), not estimates of a population quantity, so
+    they have no standard error.
+    """
 
     keys: list[str]
     sensitive: str | None

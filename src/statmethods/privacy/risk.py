@@ -7,22 +7,28 @@ sdcMicro: a record with a missing key counts in every combination it could belon
 counts all of them in its own ``fk``.
 
 ``individual_risk`` gives the Benedetti-Franconi risk ``rk`` from ``fk`` and ``Fk``, with
-the ``approx`` and ``exact`` forms of sdcMicro's ``indivRisk``.
+the ``approx`` and ``exact`` forms of sdcMicro's ``indivRisk``. ``rk`` is the expected value of
+``1/F_k`` given ``f_k`` when ``F_k - f_k`` is negative binomial with ``f_k`` successes of
+probability ``p_k = f_k / F_k``; the same model gives the variance of ``1/F_k``, and so a
+standard error of the expected number of re-identifications (:class:`RiskResult`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import integrate
 
 from .. import validation
 from .._summary import Summary
+from ..results import EstimateResult
 
 __all__ = ["FrequencyResult", "RiskResult", "check_keys", "check_weights", "frequency_counts",
-           "individual_risk"]
+           "individual_risk", "inverse_moments"]
 
 
 def check_keys(data: pd.DataFrame, keys: Sequence[str]) -> list[str]:
@@ -90,13 +96,18 @@ def _counts(codes: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class FrequencyResult:
-    """Result of :func:`frequency_counts`: ``table()`` is one row per record with ``fk`` and ``Fk``."""
+    """Result of :func:`frequency_counts`: ``table()`` is one row per record with ``fk`` and ``Fk``.
+
+    ``classes`` numbers the records' key combinations (a missing value is a value of its own
+    here), so that records of one combination share one id.
+    """
 
     keys: list[str]
     weights: str | None
     fk: np.ndarray
     Fk: np.ndarray
     index: pd.Index
+    classes: np.ndarray | None = field(default=None, repr=False)
 
     def table(self) -> pd.DataFrame:
         """``fk`` and ``Fk`` per record, aligned with the data's rows."""
@@ -153,19 +164,57 @@ def frequency_counts(data: pd.DataFrame, keys: Sequence[str], weights: str | Non
     w = check_weights(data, weights)
     if w is None:
         w = np.ones(len(data))
-    fk, Fk = _counts(_codes(data, keys), w)
-    return FrequencyResult(keys, weights, fk, Fk, data.index)
+    codes = _codes(data, keys)
+    fk, Fk = _counts(codes, w)
+    classes = np.unique(codes, axis=0, return_inverse=True)[1].ravel() if len(codes) else np.empty(0, int)
+    return FrequencyResult(keys, weights, fk, Fk, data.index, classes)
 
 
 @dataclass(frozen=True)
-class RiskResult:
-    """Result of :func:`individual_risk`: ``rk`` per record, with the global measures."""
+class RiskResult(EstimateResult):
+    """Result of :func:`individual_risk`: ``rk`` per record, with the global measures.
+
+    ``estimates`` are the expected number of re-identifications (sdcMicro's ``risk_ER``) and the
+    global risk (its share of the records). ``se`` is the model's standard error of the
+    unknown true number ``sum_i 1/F_k(i)``: under the Benedetti-Franconi model the ``F_k`` of the
+    key combinations are independent given the sample, so its variance is
+    ``sum_k n_k^2 Var(1/F_k | f_k)`` over the combinations (``n_k`` records each), with the
+    variance from :func:`inverse_moments`. It takes ``p_k = f_k / F_k`` as known (the uncertainty
+    of the weights is not in it) and ignores that a record with a missing key value counts in
+    several combinations. Where every record has ``fk == Fk`` (no weights: the file is the
+    population) the risk is a count on the full file with no sampling error, and ``se`` is NaN.
+
+    ``table`` and ``summary`` are overridden: they show the records' ``fk``, ``Fk`` and ``rk``
+    and the quantiles of ``rk``, the per-record view that disclosure control works with.
+    """
 
     method: str
     rk: np.ndarray
     fk: np.ndarray
     Fk: np.ndarray
     index: pd.Index
+    classes: np.ndarray | None = field(default=None, repr=False)
+    confidence: float = 0.95
+    title = "Re-identification risk"
+
+    @property
+    def estimates(self) -> pd.Series:
+        """Expected re-identifications and global risk."""
+        return pd.Series({"expected_reidentifications": self.expected_reidentifications,
+                          "global_risk": self.global_risk}, name="estimate")
+
+    @cached_property
+    def se(self) -> pd.Series:
+        """Model standard errors of the two global measures (NaN without sampling, see the class)."""
+        idx = ["expected_reidentifications", "global_risk"]
+        sampled = self.fk != self.Fk
+        if self.classes is None or not sampled.any():
+            return pd.Series(np.nan, index=idx, name="se")
+        first = np.unique(self.classes, return_index=True)[1]
+        n_k = np.bincount(self.classes)[self.classes[first]]
+        e1, e2 = inverse_moments(self.fk[first], self.fk[first] / self.Fk[first])
+        var = float(np.sum(n_k.astype(float) ** 2 * np.maximum(e2 - e1 ** 2, 0.0)))
+        return pd.Series([np.sqrt(var), np.sqrt(var) / len(self.rk)], index=idx, name="se")
 
     @property
     def expected_reidentifications(self) -> float:
@@ -189,6 +238,62 @@ class RiskResult:
             "expected re-identifications": f"{self.expected_reidentifications:.2f}",
             "global risk": f"{100 * self.global_risk:.2f} %",
         }, tab)
+
+
+def _moments_one(f: float, p: float) -> tuple[float, float]:
+    # E[1/F] = int_0^inf phi(s)^f ds and E[1/F^2] = int_0^inf s phi(s)^f ds, phi(s) = p / (e^s - q):
+    # from 1/F = int_0^1 t^(F-1) dt, 1/F^2 = int_0^1 t^(F-1) (-log t) dt, t = e^-s, and the
+    # generating function E[t^(F-f)] = (p / (1 - q t))^f of the negative binomial.
+    def phi(s: float) -> float:
+        return (p / (np.expm1(s) + p)) ** f
+
+    e1 = e2 = 0.0
+    cuts = sorted({0.0, p / f, p, 1.0}) + [np.inf]  # the mass lies within about p / f of 0
+    with np.errstate(over="ignore"):
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            e1 += integrate.quad(phi, a, b, epsabs=0, epsrel=1e-10, limit=200)[0]
+            e2 += integrate.quad(lambda s: s * phi(s), a, b, epsabs=0, epsrel=1e-10, limit=200)[0]
+    return e1, e2
+
+
+def inverse_moments(fk: np.ndarray, pk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``E[1/F]`` and ``E[1/F^2]`` when ``F - f`` is negative binomial (``f`` successes, probability ``p``).
+
+    The model of Benedetti and Franconi for the population frequency ``F_k`` of a key combination
+    seen ``f_k`` times in the sample; ``E[1/F]`` is the exact individual risk and
+    ``E[1/F^2] - E[1/F]^2`` the variance of ``1/F``. Computed by quadrature of the integrals
+    ``int_0^inf s^j (p / (e^s - 1 + p))^f ds`` (``j = 0, 1``); where ``p = 1``, ``F = f``.
+
+    Parameters
+    ----------
+    fk : numpy.ndarray
+        Sample frequencies (at least 1).
+    pk : numpy.ndarray
+        Sampling fractions ``fk / Fk`` in (0, 1].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``E[1/F]`` and ``E[1/F^2]``, one value per ``(fk, pk)``.
+
+    Examples
+    --------
+    With ``f = 1``, ``F`` is geometric: ``E[1/F] = p/q log(1/p)`` and ``E[1/F^2] = p/q Li2(q)``.
+
+    >>> from scipy.special import spence
+    >>> e1, e2 = inverse_moments(np.array([1.0]), np.array([0.1]))
+    >>> np.allclose([e1[0], e2[0]], [0.1 / 0.9 * np.log(10), 0.1 / 0.9 * spence(0.1)])
+    True
+    """
+    f = np.asarray(fk, dtype=float)
+    p = np.asarray(pk, dtype=float)
+    e1, e2 = np.empty(f.shape), np.empty(f.shape)
+    cache: dict[tuple[float, float], tuple[float, float]] = {}
+    for i, (fi, pi) in enumerate(zip(f.ravel(), p.ravel(), strict=True)):
+        if (fi, pi) not in cache:
+            cache[(fi, pi)] = (1 / fi, 1 / fi ** 2) if pi >= 1 else _moments_one(fi, pi)
+        e1.flat[i], e2.flat[i] = cache[(fi, pi)]
+    return e1, e2
 
 
 def _rk_exact(fk: float, pk: float) -> float:
@@ -222,13 +327,18 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
     Returns
     -------
     RiskResult
+        ``rk`` per record; ``estimates`` (expected re-identifications, global risk) with the
+        model's standard errors ``se``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"a": [1, 1, 2], "w": [10.0, 10.0, 5.0]})
-    >>> individual_risk(d, ["a"], "w").rk.round(4)
+    >>> r = individual_risk(d, ["a"], "w")
+    >>> r.rk.round(4)
     array([0.0827, 0.0827, 0.4024])
+    >>> r.estimates.round(4).tolist(), r.se.round(4).tolist()
+    ([0.5677, 0.1892], [0.3591, 0.1197])
     """
     validation.choice(method, "method", ["approx", "exact"])
     if isinstance(data, FrequencyResult):
@@ -259,4 +369,4 @@ def individual_risk(data: pd.DataFrame | FrequencyResult, keys: Sequence[str] | 
                     rk[i] = p / (f - (1 - p))
     same = fk == Fk
     rk[same] = 1 / fk[same]
-    return RiskResult(method, rk, fk, Fk, freq.index)
+    return RiskResult(method, rk, fk, Fk, freq.index, freq.classes)

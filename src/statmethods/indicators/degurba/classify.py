@@ -20,7 +20,17 @@ import numpy as np
 import xarray as xr
 from scipy import ndimage
 
-from .clusters import buffer_cells, fill_gaps, majority_smoothing, population_clusters, structure
+from .clusters import (
+    buffer_cells,
+    fill_gaps,
+    in_population_clusters,
+    kept_components,
+    majority_smoothing,
+    population_clusters,
+    structure,
+    within_distance,
+    within_square,
+)
 from .parameters import NODATA, DegurbaParameters, resolve_parameters
 from .result import DegurbaGrid
 
@@ -33,14 +43,16 @@ class CellTests:
     """The per-cell quantities every rule reads (arrays of one grid or one tile).
 
     ``popz`` is the population with no-data as 0; ``dens`` the density per km² of permanent land
-    (0 where no data); ``built_share`` the built-up share as the built-up test reads it.
+    (0 where no data); ``built_ok`` whether the built-up share (as the built-up test reads it)
+    reaches the parameters' ``built_threshold``; ``mostly_land`` whether over half the cell is land.
+    The two tests are kept as booleans, not shares: a byte per cell instead of eight.
     """
 
     valid: np.ndarray
     popz: np.ndarray
     dens: np.ndarray
-    built_share: np.ndarray
-    land_share: np.ndarray
+    built_ok: np.ndarray
+    mostly_land: np.ndarray
     water: np.ndarray
     cell_m: float
 
@@ -48,12 +60,12 @@ class CellTests:
         """Cells at or above ``density``, or (with the built-up criterion) built-up enough."""
         m = self.valid & (self.dens >= density)
         if p.built_criterion:
-            m |= self.valid & (self.built_share >= p.built_threshold)
+            m |= self.valid & self.built_ok
         return m
 
     def counted(self, p: DegurbaParameters) -> np.ndarray:
         """Neighbours that count towards the GHSL-2023 majority (land or populated cells)."""
-        c = self.valid & ((self.land_share > 0.5) | (self.popz > 0))
+        c = self.valid & (self.mostly_land | (self.popz > 0))
         return c | ~self.valid if p.majority_count_unknown else c
 
 
@@ -71,14 +83,14 @@ def cell_tests(pop: np.ndarray, land_m2: np.ndarray | None, built_m2: np.ndarray
     ([[500.0, 0.0]], [[True, False]])
     """
     shape = pop.shape
-    out = CellTests(np.empty(shape, bool), np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape),
-                    np.empty(shape, bool), float(cell_m))
+    out = CellTests(np.empty(shape, bool), np.empty(shape), np.empty(shape), np.empty(shape, bool),
+                    np.empty(shape, bool), np.empty(shape, bool), float(cell_m))
     step = max(1, block_cells // max(1, shape[1]))
     for r0 in range(0, shape[0], step):
         rows = slice(r0, r0 + step)
         b = _cell_block(pop[rows], None if land_m2 is None else land_m2[rows],
                         None if built_m2 is None else built_m2[rows], p, cell_m)
-        for name in ("valid", "popz", "dens", "built_share", "land_share", "water"):
+        for name in ("valid", "popz", "dens", "built_ok", "mostly_land", "water"):
             getattr(out, name)[rows] = b[name]
     return out
 
@@ -99,8 +111,8 @@ def _cell_block(pop: np.ndarray, land_m2: np.ndarray | None, built_m2: np.ndarra
         & (built_share <= p.water_max_built)
     if p.built_share_digits is not None:
         built_share = np.round(built_share, p.built_share_digits)
-    return {"valid": valid, "popz": popz, "dens": dens, "built_share": built_share,
-            "land_share": land_share, "water": water}
+    return {"valid": valid, "popz": popz, "dens": dens, "built_ok": built_share >= p.built_threshold,
+            "mostly_land": land_share > 0.5, "water": water}
 
 
 def urban_centres(t: CellTests, p: DegurbaParameters) -> np.ndarray:
@@ -124,7 +136,7 @@ def level1_classes(t: CellTests, is_uc: np.ndarray, p: DegurbaParameters) -> np.
     mask = t.valid & (t.dens >= p.cluster_density)
     if p.clusters_from_centres:
         mask |= is_uc
-    ucl = population_clusters(mask, t.popz, p.cluster_population, p.cluster_connectivity) > 0
+    ucl = in_population_clusters(mask, t.popz, p.cluster_population, p.cluster_connectivity)
     l1 = np.full(t.valid.shape, 1, dtype=np.uint8)
     l1[ucl] = 2
     l1[is_uc] = 3
@@ -142,7 +154,7 @@ def _rural_level2(l2: np.ndarray, rural: np.ndarray, t: CellTests, p: DegurbaPar
     mask = t.valid & (t.dens >= p.rural_cluster_density)
     if p.level2_rules == "manual-2021":
         mask &= rural
-    rc = population_clusters(mask, t.popz, p.rural_cluster_population, p.rural_cluster_connectivity) > 0
+    rc = in_population_clusters(mask, t.popz, p.rural_cluster_population, p.rural_cluster_connectivity)
     rc &= rural
     l2[rc] = 13
     rest = rural & ~rc
@@ -157,8 +169,8 @@ def level2_classes_2021(t: CellTests, is_uc: np.ndarray, l1: np.ndarray, p: Degu
     """Level 2 by the 2021 manual (2.6): dense, semi-dense and suburban cells inside urban clusters."""
     l2 = np.full(l1.shape, 11, dtype=np.uint8)
     l2[is_uc] = 30
-    duc = population_clusters(t.dense(p, p.dense_cluster_density) & ~is_uc, t.popz,
-                              p.dense_cluster_population, p.dense_cluster_connectivity) > 0
+    duc = in_population_clusters(t.dense(p, p.dense_cluster_density) & ~is_uc, t.popz,
+                                 p.dense_cluster_population, p.dense_cluster_connectivity)
     duc &= l1 == 2
     l2[duc] = 23
     rest = (l1 == 2) & ~duc
@@ -180,27 +192,32 @@ def near_core_2021(core: np.ndarray, p: DegurbaParameters, cell_m: float) -> np.
     """Cells whose gap to a core cell is below the 2021 buffer (chessboard or Euclidean distance)."""
     if not core.any():
         return np.zeros(core.shape, bool)
-    if p.semi_dense_buffer_metric == "chebyshev":
-        dist = ndimage.distance_transform_cdt(~core, metric="chessboard").astype(float)
-    else:
-        dist = ndimage.distance_transform_edt(~core)  # centre-to-centre, in cells
-    return (dist - 1.0) * cell_m / 1000.0 < p.semi_dense_buffer_km
+
+    def near(d: float) -> bool:  # the gap between the two cell squares is below the buffer
+        return bool((d - 1.0) * cell_m / 1000.0 < p.semi_dense_buffer_km)
+
+    if p.semi_dense_buffer_metric == "chebyshev":  # chessboard distance d: a square of side 2n + 1
+        n = 0
+        while near(float(n + 1)):
+            n += 1
+        return within_square(core, n) if near(0.0) else np.zeros(core.shape, bool)
+    return within_distance(core, near)
 
 
 def level2_classes_2024(t: CellTests, is_uc: np.ndarray, p: DegurbaParameters) -> np.ndarray:
     """Level 2 by the July 2024 rules, in flexurba's order of steps."""
     l2 = np.zeros(is_uc.shape, dtype=np.uint8)
     l2[is_uc] = 30
-    duc = (population_clusters(t.dense(p, p.dense_cluster_density), t.popz, p.dense_cluster_population,
-                               p.dense_cluster_connectivity) > 0) & (l2 == 0)
+    duc = in_population_clusters(t.dense(p, p.dense_cluster_density), t.popz, p.dense_cluster_population,
+                                 p.dense_cluster_connectivity) & ~is_uc
     l2[duc] = 23
     buffer = buffer_cells(l2 > 0, p.semi_dense_buffer_km, t.cell_m, p.semi_dense_buffer_metric)
-    sd = population_clusters(t.valid & (t.dens >= p.semi_dense_density), t.popz, p.semi_dense_population,
-                             p.semi_dense_connectivity)
-    near = np.bincount(sd[buffer & (sd > 0)], minlength=int(sd.max()) + 1) > 0
-    l2[(sd > 0) & ~near[sd] & (l2 == 0)] = 22
-    surb = population_clusters(t.valid & (t.dens >= p.cluster_density), t.popz, p.cluster_population,
-                               p.cluster_connectivity) > 0
+    semi_mask = t.valid & (t.dens >= p.semi_dense_density)
+    sd, keep = kept_components(semi_mask, t.popz, p.semi_dense_population, p.semi_dense_connectivity)
+    near = np.bincount(sd[buffer & semi_mask], minlength=len(keep)) > 0  # any cell in the buffer
+    l2[(keep & ~near)[sd] & (l2 == 0)] = 22
+    surb = in_population_clusters(t.valid & (t.dens >= p.cluster_density), t.popz, p.cluster_population,
+                                  p.cluster_connectivity)
     l2[surb & (l2 == 0)] = 21
     _rural_level2(l2, (l2 == 0) & t.valid, t, p)
     return l2
@@ -268,7 +285,7 @@ def check_values(pop: np.ndarray, land: np.ndarray | None, built: np.ndarray | N
     valid = np.isfinite(pop)
     if not valid.any():
         raise ValueError("population grid is entirely no-data; check the nodata value and the extent.")
-    if (pop[valid] < 0).any():
+    if (pop < 0).any():  # NaN compares False: no copy of the valid cells needed
         raise ValueError("population has negative values; a population grid holds counts >= 0.")
     for name, a, fix in (("land", land, "(e.g. with the cell area)"),
                          ("built-up", built, "(0 if known unbuilt)")):

@@ -16,10 +16,13 @@ array([[0, 0, 0, 0, 0, 0],
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["buffer_cells", "fill_gaps", "majority_smoothing", "population_clusters", "structure"]
+__all__ = ["buffer_cells", "fill_gaps", "in_population_clusters", "kept_components", "majority_smoothing",
+           "population_clusters", "structure", "within_distance", "within_square"]
 
 
 def structure(connectivity: int) -> np.ndarray:
@@ -47,32 +50,78 @@ def population_clusters(mask: np.ndarray, pop: np.ndarray, min_pop: float,
     ndarray of int
         0 outside clusters, 1..n the cluster of each cell (ordered by first cell, row-major).
     """
+    lab, keep = kept_components(mask, pop, min_pop, connectivity)
+    newid = np.zeros(len(keep), dtype=np.int32)
+    newid[keep] = np.arange(1, int(keep.sum()) + 1)
+    return newid[lab]
+
+
+def in_population_clusters(mask: np.ndarray, pop: np.ndarray, min_pop: float,
+                           connectivity: int) -> np.ndarray:
+    """Whether each cell is in a cluster of :func:`population_clusters` (a boolean grid, no ids).
+
+    A quarter of the memory of the ids, for the rules that only ask "in a cluster or not".
+
+    Examples
+    --------
+    >>> pop = np.zeros((1, 5)); pop[0, :2] = 3000.0
+    >>> in_population_clusters(pop > 0, pop, 5000, 4).astype(int)
+    array([[1, 1, 0, 0, 0]])
+    """
+    lab, keep = kept_components(mask, pop, min_pop, connectivity)
+    return keep[lab]
+
+
+def kept_components(mask: np.ndarray, pop: np.ndarray, min_pop: float,
+                     connectivity: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of the connected ``mask`` cells, and which labels reach ``min_pop`` (index 0: False).
+
+    Examples
+    --------
+    >>> pop = np.array([[3000.0, 0.0, 6000.0]])
+    >>> lab, keep = kept_components(pop > 0, pop, 5000, 4)
+    >>> lab.tolist(), keep.tolist()
+    ([[1, 0, 2]], [False, False, True])
+    """
     if connectivity not in (4, 8):
         raise ValueError(f"connectivity must be 4 or 8, got {connectivity!r}")
     lab = np.empty(mask.shape, dtype=np.int32)
     n = ndimage.label(mask, structure=structure(connectivity), output=lab)
     if n == 0:
-        return lab
+        return lab, np.zeros(1, bool)
     inside = lab[mask]  # only the masked cells: cheap when clusters are sparse
     sums = np.bincount(inside, weights=np.nan_to_num(np.asarray(pop, dtype=float)[mask], nan=0.0),
                        minlength=n + 1)
     keep = sums >= min_pop
     keep[0] = False
-    newid = np.zeros(n + 1, dtype=np.int32)
-    newid[keep] = np.arange(1, int(keep.sum()) + 1)
-    return newid[lab]
+    return lab, keep
 
 
 _OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+_DY = np.array([dy for dy, _ in _OFFSETS])
+_DX = np.array([dx for _, dx in _OFFSETS])
 
 
-def _neighbours_at(a: np.ndarray, ys: np.ndarray, xs: np.ndarray, fill: int | bool) -> np.ndarray:
-    """The 8 neighbours of the cells (ys, xs): array of shape (n, 8), ``fill`` outside the grid."""
-    pad = np.pad(a, 1, constant_values=fill)
-    return np.stack([pad[ys + 1 + dy, xs + 1 + dx] for dy, dx in _OFFSETS], axis=1)
+def _neighbours(cells: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices of the 8 neighbours of flat ``cells`` (shape (n, 8); 0 where outside) and
+    whether each is inside the grid: no padded copy of the grid is needed.
 
-
-_RING = np.ones((3, 3), bool)
+    Only the cells on the grid's border need the inside test; the indices are 32-bit where the
+    grid allows it, which halves the memory they move.
+    """
+    h, w = shape
+    small = h * w < 2**31 - 2 * w - 2
+    cells = cells.astype(np.int32 if small else np.int64, copy=False)
+    nb = cells[:, None] + (_DY * w + _DX).astype(cells.dtype)
+    inside = np.ones(nb.shape, bool)
+    c = cells % w
+    edge = np.flatnonzero((cells < w) | (cells >= (h - 1) * w) | (c == 0) | (c == w - 1))
+    if edge.size:
+        r = cells[edge] // w
+        rr, cc = r[:, None] + _DY, c[edge][:, None] + _DX
+        inside[edge] = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
+        nb[edge] = np.where(inside[edge], nb[edge], 0)
+    return nb, inside
 
 
 def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", majority_min: int = 5,
@@ -110,21 +159,26 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
         raise ValueError(f"rule must be 'five_of_eight' or 'ghsl_2023', got {rule!r}")
     if rule == "ghsl_2023" and counted is None:
         counted = np.ones(labels.shape, bool)
-    h, w = labels.shape
-    # padded copies, made once: neighbours are read by flat index, outside cells are the fill
-    lab = np.pad(labels, 1, constant_values=0)
-    ok = np.pad(np.ones(labels.shape, bool) if eligible is None else eligible, 1, constant_values=False)
-    cnt = None if rule != "ghsl_2023" else np.pad(counted, 1, constant_values=bool(count_outside))
-    flat, okf = lab.ravel(), ok.ravel()
-    offs = np.array([dy * (w + 2) + dx for dy, dx in _OFFSETS])
+    out = np.array(labels, copy=True)
+    flat = out.ravel()
+    okf = None if eligible is None else np.asarray(eligible).ravel()
+    cntf = None if rule != "ghsl_2023" else np.asarray(counted).ravel()
     changed = np.flatnonzero(flat > 0)  # the first pass looks around every centre cell
+    seen = np.zeros(0, dtype=np.int32)  # position of each cell in this pass's candidates
     for _ in range(max_iter):
-        cand = (changed[:, None] + offs[None, :]).ravel()
-        cand = cand[(flat[cand] == 0) & okf[cand]]
+        nb, inside = _neighbours(changed, out.shape)
+        cand = nb[inside]
+        cand = cand[(flat[cand] == 0) & (True if okf is None else okf[cand])]
         if cand.size == 0:
             break
-        cand = np.flatnonzero(np.bincount(cand, minlength=flat.size))  # unique, without a sort
-        v = flat[cand[:, None] + offs[None, :]]  # (n, 8) neighbour labels
+        if seen.size == 0:
+            seen = np.empty(flat.size, dtype=np.int32 if 8 * flat.size < 2**31 else np.int64)
+        # unique candidates without a sort: the last position written for a cell is the one kept
+        pos = np.arange(cand.size, dtype=seen.dtype)
+        seen[cand] = pos
+        cand = cand[seen[cand] == pos]
+        nb, inside = _neighbours(cand, out.shape)
+        v = np.where(inside, flat[nb], 0)  # (n, 8) neighbour labels; outside the grid: none
         counts = np.zeros(v.shape, dtype=np.int64)
         for j in range(8):
             counts[:, j] = ((v == v[:, j:j + 1]) & (v > 0)).sum(axis=1)
@@ -136,7 +190,7 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
         if rule == "five_of_eight":
             add = n_best >= majority_min
         else:
-            denom = cnt.ravel()[cand[:, None] + offs[None, :]].sum(axis=1)
+            denom = np.where(inside, cntf[nb], bool(count_outside)).sum(axis=1)
             add = n_best > denom / 2.0
         # "a unique urban centre": a tie between two centres adds nothing
         tie = (counts == n_best[:, None]) & (v != winner[:, None]) & (v > 0)
@@ -145,7 +199,7 @@ def majority_smoothing(labels: np.ndarray, *, rule: str = "five_of_eight", major
             break
         changed = cand[add]
         flat[changed] = winner[add]  # all cells of a pass are decided before any is added
-    return lab[1:-1, 1:-1].copy()
+    return out
 
 
 def fill_gaps(labels: np.ndarray, max_gap_cells: float, *, barrier: np.ndarray | None = None) -> np.ndarray:
@@ -165,13 +219,14 @@ def fill_gaps(labels: np.ndarray, max_gap_cells: float, *, barrier: np.ndarray |
     ok[np.concatenate([bg[0], bg[-1], bg[:, 0], bg[:, -1]])] = False
     if barrier is not None:
         ok &= np.bincount(bg[barrier], minlength=n + 1) == 0
-    # centres adjacent to each background component
-    edge_bg = (bg > 0) & ndimage.binary_dilation(lab > 0, structure=_RING)
-    ys, xs = np.nonzero(edge_bg)
-    nb = _neighbours_at(lab, ys, xs, 0)  # (n, 8)
-    sel = nb > 0
-    comp = np.broadcast_to(bg[ys, xs][:, None], nb.shape)[sel]
-    cen = nb[sel]
+    # the centres next to each background component, from the neighbours of the centre cells
+    # (sparse: no pass of a dilation over the whole grid)
+    cells = np.flatnonzero(lab > 0)
+    nb, inside = _neighbours(cells, lab.shape)
+    nbg = np.where(inside, bg.ravel()[nb], 0)
+    sel = nbg > 0
+    comp = nbg[sel]
+    cen = np.broadcast_to(lab.ravel()[cells][:, None], nb.shape)[sel]
     # the centres next to each background component: one when the smallest equals the largest
     lo = np.full(n + 1, np.iinfo(np.int64).max)
     hi = np.zeros(n + 1, dtype=np.int64)
@@ -184,6 +239,65 @@ def fill_gaps(labels: np.ndarray, max_gap_cells: float, *, barrier: np.ndarray |
     return lab
 
 
+
+
+def within_distance(core: np.ndarray, near: Callable[[float], bool]) -> np.ndarray:
+    """Cells with a ``core`` cell at a Euclidean centre distance ``d`` (in cells) where ``near(d)``.
+
+    ``near`` must be true from 0 up to some distance and false beyond it. The disk of offsets it
+    defines is applied as a union of row shifts of one-dimensional running maxima, so the cost is
+    a few passes over the grid, whatever its size: the same cells as thresholding
+    ``scipy.ndimage.distance_transform_edt(~core)``, without its index arrays.
+
+    Examples
+    --------
+    >>> core = np.zeros((5, 5), bool); core[2, 2] = True
+    >>> within_distance(core, lambda d: d < 1.5).astype(int)[1:4, 1:4]
+    array([[1, 1, 1],
+           [1, 1, 1],
+           [1, 1, 1]])
+    """
+    half = []  # half-width of the disk at each row offset 0, 1, ...
+    while near(float(len(half))):
+        w = 0
+        while near(float(np.hypot(len(half), w + 1))):
+            w += 1
+        half.append(w)
+    out = np.zeros(core.shape, bool)
+    if not half or not core.any():
+        return out
+    src = core.view(np.uint8)
+    runs: dict[int, np.ndarray] = {}
+    h = core.shape[0]
+    for dy in range(-(len(half) - 1), len(half)):
+        if abs(dy) >= h:
+            continue
+        w = half[abs(dy)]
+        if w not in runs:
+            runs[w] = ndimage.maximum_filter1d(src, 2 * w + 1, axis=1, mode="constant").view(bool)
+        r = runs[w]
+        if dy >= 0:
+            out[dy:] |= r[:h - dy]
+        else:
+            out[:h + dy] |= r[-dy:]
+    return out
+
+
+def within_square(core: np.ndarray, n: int) -> np.ndarray:
+    """Cells at chessboard distance at most ``n`` from a ``core`` cell: ``n`` 3x3 dilations.
+
+    Computed as a (2n+1)-wide running maximum along rows, then along columns.
+
+    Examples
+    --------
+    >>> core = np.zeros((1, 5), bool); core[0, 0] = True
+    >>> within_square(core, 1).astype(int)
+    array([[1, 1, 0, 0, 0]])
+    """
+    if n <= 0:
+        return core.copy()
+    rows = ndimage.maximum_filter1d(core.view(np.uint8), 2 * n + 1, axis=1, mode="constant")
+    return ndimage.maximum_filter1d(rows, 2 * n + 1, axis=0, mode="constant").view(bool)
 
 
 def buffer_cells(core: np.ndarray, buffer_km: float, cell_m: float, metric: str) -> np.ndarray:
@@ -203,7 +317,7 @@ def buffer_cells(core: np.ndarray, buffer_km: float, cell_m: float, metric: str)
         n_buf = int(round(buffer_km * 1000.0 / cell_m))
         if n_buf <= 0 or not core.any():
             return core.copy()
-        return ndimage.binary_dilation(core, structure=_RING, iterations=n_buf)
+        return within_square(core, n_buf)
     if not core.any():
         return core.copy()
-    return (ndimage.distance_transform_edt(~core) - 1.0) * cell_m / 1000.0 < buffer_km
+    return within_distance(core, lambda d: (d - 1.0) * cell_m / 1000.0 < buffer_km)

@@ -204,8 +204,10 @@ class _Joined:
     roots: np.ndarray
 
     def lookup(self, tiles: Tiles, w: Window, lab: np.ndarray) -> np.ndarray:
-        o = self.offsets[tiles.index(w)]
-        return np.where(lab > 0, self.keep[np.where(lab > 0, lab + o, 0)], 0)
+        k = tiles.index(w)
+        table = self.keep[self.offsets[k]:self.offsets[k + 1] + 1].copy()  # this tile's labels 1..n
+        table[0] = 0
+        return table[lab]
 
 
 def _join(job: _Job, kinds: tuple[str, ...]) -> dict[str, _Joined]:
@@ -328,7 +330,8 @@ def _urban_centres(job: _Job) -> int:
                         (where[:, 0] // job.tiles.size) * job.tiles.n_cols + where[:, 1] // job.tiles.size,
                         1,
                     )
-            m.flush()
+            if job.uc.sync:
+                m.flush()
             del m
     max_gap = p.max_gap_km2 / (job.cell_m * job.cell_m / 1e6)
     gap_depth = int(math.ceil(max_gap)) + 2
@@ -337,7 +340,8 @@ def _urban_centres(job: _Job) -> int:
     m = np.load(job.uc.path, mmap_mode="r+")  # written after every tile has read its view
     for w, (where, values) in zip(active, filled, strict=True):
         m[w.rows, w.cols][where] = values
-    m.flush()
+    if job.uc.sync:
+        m.flush()
     del m
     _compute(job, "centres: flags", [_set_uc_flag(job, w) for w in active])
     return passes
@@ -576,15 +580,17 @@ def classify_tiled(
     folder = workdir or tempfile.mkdtemp(prefix="degurba-")
     os.makedirs(folder, exist_ok=True)
     tiles = Tiles(shape, tile_size)
+    # workers of one machine share the page cache; a cluster's workers need every write on disk
+    sync = callable(scheduler)
     job = _Job(
         tiles,
         p,
         cell,
-        Store.create(folder, "pop", shape, pop_dtype),
-        Store.create(folder, "flags", shape, "uint16"),
-        Store.create(folder, "uc", shape, "int32"),
-        Store.create(folder, "level1", shape, "uint8"),
-        Store.create(folder, "level2", shape, "uint8"),
+        *(
+            Store.create(folder, name, shape, dtype, sync=sync)
+            for name, dtype in (("pop", pop_dtype), ("flags", "uint16"), ("uc", "int32"), ("level1", "uint8"),
+                                ("level2", "uint8"))
+        ),
         scheduler,
         progress,
     )

@@ -100,12 +100,15 @@ class Store:
     path: str
     shape: tuple[int, int]
     dtype: str
+    sync: bool = False  # write every change to disk at once (workers on other machines)
 
     @classmethod
-    def create(cls, folder: str, name: str, shape: tuple[int, int], dtype: str) -> Store:
+    def create(
+        cls, folder: str, name: str, shape: tuple[int, int], dtype: str, *, sync: bool = False
+    ) -> Store:
         path = os.path.join(folder, f"{name}.npy")
         np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape).flush()
-        return cls(path, (int(shape[0]), int(shape[1])), dtype)
+        return cls(path, (int(shape[0]), int(shape[1])), dtype, sync)
 
     def read(self, rows: slice, cols: slice) -> np.ndarray:
         m = np.load(self.path, mmap_mode="r")
@@ -116,7 +119,8 @@ class Store:
     def write(self, rows: slice, cols: slice, values: np.ndarray) -> None:
         m = np.load(self.path, mmap_mode="r+")
         m[rows, cols] = values
-        m.flush()
+        if self.sync:
+            m.flush()
         del m
 
 
