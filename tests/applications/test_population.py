@@ -241,3 +241,96 @@ def test_finetune_choice_uses_blocked_folds_of_the_training_city_only():
     table = choose_finetune(data, np.arange(12) % 2, epochs=(1,), lrs=(1e-3, 3e-4))
     assert list(table.columns) == ["epochs", "lr", "cv_mse"] and len(table) == 2
     assert table["cv_mse"].is_monotonic_increasing and np.isfinite(table["cv_mse"]).all()
+
+
+def test_downsampling_averages_blocks_of_pixels():
+    from statmethods.applications.population import downsample_images
+
+    X = np.random.default_rng(12).normal(size=(2, 3, 6, 6))
+    small = downsample_images(X, 3)
+    assert small.shape == (2, 3, 2, 2)
+    assert small[1, 2, 1, 0] == pytest.approx(X[1, 2, 3:6, 0:3].mean())
+    assert downsample_images(X, 1) is X
+    with pytest.raises(ValueError, match="must divide"):
+        downsample_images(X, 4)
+
+
+def test_feature_sets_come_from_one_pass_per_pixel_size_and_are_read_back(tmp_path, monkeypatch):
+    from statmethods.applications.population import downsample_images, pretrained_feature_sets
+    from statmethods.classify.image_cnn import PretrainedFeatures
+
+    rng = np.random.default_rng(13)
+    train, test = rng.uniform(0, 1000, (5, 3, 32, 32)), rng.uniform(0, 1000, (3, 3, 32, 32))
+    cache = tmp_path / "f.npz"
+    sets = pretrained_feature_sets(train, test, (1, 2), cache=cache)
+    assert sorted(sets) == [(1, False), (1, True), (2, False), (2, True)]
+    small = downsample_images(train, 2)
+    ext = PretrainedFeatures(n_threads=1).fit(small)  # brightness from the training city only
+    assert np.allclose(sets[(2, False)][0], ext.transform(small), atol=1e-4)
+    tta = PretrainedFeatures(tta=True, n_threads=1).fit(small)
+    assert np.allclose(sets[(2, True)][1], tta.transform(downsample_images(test, 2)), atol=1e-4)
+    calls = []
+    monkeypatch.setattr(PretrainedFeatures, "transform_both", lambda self, x: calls.append(1) or (x, x))
+    again = pretrained_feature_sets(train, test, (1, 2), cache=cache)
+    assert not calls and all(np.array_equal(again[k][i], sets[k][i]) for k in sets for i in (0, 1))
+    monkeypatch.undo()
+    plain_only = pretrained_feature_sets(train, None, (1,), tta=(False,), cache=cache)  # recomputed
+    assert list(plain_only) == [(1, False)] and plain_only[(1, False)][1] is None
+    assert np.allclose(plain_only[(1, False)][0], sets[(1, False)][0], atol=1e-4)
+
+
+def _imagery_city(n=90, seed=14):
+    rng = np.random.default_rng(seed)
+    good, noise = rng.normal(size=(n, 6)), rng.normal(size=(n, 6))
+    cov = np.column_stack([good[:, 1] + rng.normal(0, 0.3, n), rng.normal(size=n)])
+    y = 3 + good[:, 0] + good[:, 1]
+    x, yy = rng.uniform(0, 9000, n), rng.uniform(0, 9000, n)
+    return {"population": np.round(np.expm1(y)), "area_km2": 1.0, "covariates": cov}, good, noise, x, yy
+
+
+def test_feature_setting_is_chosen_by_the_blocked_cv_r2_of_ridge_on_the_training_city():
+    from statmethods.applications.population import choose_feature_setting, log_density
+
+    data, good, noise, x, yy = _imagery_city()
+    folds, groups = blocked_cv_folds(x, yy, 3000, n_folds=3), spatial_blocks(x, yy, 3000)
+    table = choose_feature_setting({(2, False): noise, (1, True): good}, data, folds, groups)
+    assert list(table.columns) == ["downsample", "tta", "cv_r2_log_density"]
+    assert (int(table.loc[0, "downsample"]), bool(table.loc[0, "tta"])) == (1, True)
+    y = log_density(data["population"])
+    oof = np.empty(len(y))  # an independent blocked CV of the same ridge
+    for f in np.unique(folds):
+        tr, te = folds != f, folds == f
+        fit = RidgeCVRegressor().fit(good[tr], y[tr], groups[tr])
+        oof[te] = np.clip(fit.predict(good[te]), y[tr].min(), y[tr].max())
+    r2 = 1 - ((y - oof) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+    assert table.loc[0, "cv_r2_log_density"] == pytest.approx(r2)
+    assert table["cv_r2_log_density"].is_monotonic_decreasing
+
+
+def test_forest_with_image_components_is_the_same_forest_on_covariates_and_training_components():
+    from sklearn.decomposition import PCA
+
+    from statmethods.applications.population import choose_components, log_density
+
+    data, good, noise, x, yy = _imagery_city()
+    feats = np.hstack([good, noise])
+    data = {**data, "features": feats}
+    y = log_density(data["population"])
+    m = PopulationModel("imagery_pca_covariates", seed=4, n_components=3, n_jobs=1).fit(data, y)
+    pca = PCA(3, random_state=0).fit(feats)
+    Z = np.hstack([data["covariates"], pca.transform(feats)])
+    ref = So2SatForest(seed=4).fit(Z, y)
+    assert np.allclose(m.predict(data), np.clip(ref.predict(Z), y.min(), y.max()))
+    assert m.uses_seed and "imagery_pca_covariates" in MODELS_WITH_IMAGERY
+    with pytest.raises(ValueError, match="n_components"):
+        PopulationModel("imagery_pca_covariates", n_components=0)
+    folds = blocked_cv_folds(x, yy, 3000, n_folds=3)
+    table = choose_components(data, folds, options=(1, 3), seed=4)
+    assert sorted(table["n_components"]) == [1, 3] and table["cv_r2_log_density"].is_monotonic_decreasing
+    one, _ = evaluate_blocked_cv(["imagery_pca_covariates"], data, folds, [4],
+                                 lambda kind, s: PopulationModel(kind, seed=s, n_components=1))
+    assert table.set_index("n_components").loc[1, "cv_r2_log_density"] == pytest.approx(
+        one["r2_log_density"].iloc[0])
+
+
+MODELS_WITH_IMAGERY = ("imagery", "imagery_nightlights", "imagery_covariates", "imagery_pca_covariates")

@@ -111,6 +111,11 @@ def test_frozen_features_are_the_networks_own_pooled_activations(device):
     mean_gap = np.abs(tta.transform(X) - flipped).mean() / np.abs(got).mean()
     plain_gap = np.abs(got - ext.transform(X[:, :, :, ::-1].copy())).mean() / np.abs(got).mean()
     assert mean_gap < plain_gap
+    plain, averaged = tta.transform_both(X)  # one pass gives both settings
+    assert np.array_equal(plain, got) and np.array_equal(averaged, tta.transform(X))
+    views = [X, X[:, :, :, ::-1], X[:, :, ::-1, :], np.rot90(X, 1, axes=(2, 3))]
+    by_view = np.mean([ext.transform(np.ascontiguousarray(v)) for v in views], axis=0)
+    assert np.allclose(averaged, by_view, atol=1e-4)
     with pytest.raises(ValueError, match="fit"):
         PretrainedFeatures(device=device).transform(X)
 

@@ -47,8 +47,9 @@ from .population_models import (
 
 __all__ = ["IMAGERY_ONLY", "METRICS", "MODELS", "SO2SAT_COVARIATES", "PopulationMetricsResult",
            "PopulationModel", "RidgeCVRegressor", "So2SatForest", "blocked_cv_folds", "calibrate_to_total",
-           "choose_finetune", "evaluate_blocked_cv", "evaluate_out_of_city", "log_density",
-           "population_metrics", "predicted_counts", "pretrained_features", "smearing_factor",
+           "choose_components", "choose_feature_setting", "choose_finetune", "downsample_images",
+           "evaluate_blocked_cv", "evaluate_out_of_city", "log_density", "population_metrics",
+           "predicted_counts", "pretrained_feature_sets", "pretrained_features", "smearing_factor",
            "spatial_blocks"]
 
 METRICS = ("r2_log_density", "r2_count", "total_error_raw_pct", "total_error_duan_pct", "total_error_pct",
@@ -422,3 +423,156 @@ def choose_finetune(data: Mapping[str, Any], folds: Any, epochs: Sequence[int] =
                 oof[te] = m.predict(_take(data, te))
             rows.append({"epochs": int(e), "lr": float(lr), "cv_mse": float(((oof - y) ** 2).mean())})
     return pd.DataFrame(rows).sort_values("cv_mse", kind="stable").reset_index(drop=True)
+
+
+def downsample_images(images: np.ndarray, factor: int) -> np.ndarray:
+    """Average ``factor`` x ``factor`` pixels of images ``(n, bands, rows, cols)``; 1 returns them unchanged.
+
+    Examples
+    --------
+    >>> downsample_images(np.arange(16.0).reshape(1, 1, 4, 4), 2)[0, 0].tolist()
+    [[2.5, 4.5], [10.5, 12.5]]
+    """
+    n, b, r, c = images.shape
+    if factor < 1 or r % factor or c % factor:
+        raise ValueError(f"downsample {factor} must divide the patch size ({r} x {c})")
+    if factor == 1:
+        return images
+    return images.reshape(n, b, r // factor, factor, c // factor, factor).mean(axis=(3, 5))
+
+
+FeatureSets = dict[tuple[int, bool], tuple[np.ndarray, np.ndarray | None]]
+
+
+def pretrained_feature_sets(train_images: np.ndarray, test_images: np.ndarray | None = None,
+                            downsample: Sequence[int] = (1, 2), tta: Sequence[bool] = (False, True),
+                            cache: str | os.PathLike | None = None, device: str = "cpu",
+                            n_threads: int | None = 1) -> FeatureSets:
+    """Frozen features of both cities for every downsampling factor and flip setting, cached.
+
+    For each factor the images are averaged over ``factor`` x ``factor`` pixels
+    (:func:`downsample_images`) and passed once through EfficientNet-Lite0; with ``True`` in
+    ``tta`` the pass sees four views, the first giving the plain features and the mean of the
+    four the flip-averaged ones
+    (:meth:`~statmethods.classify.image_cnn.PretrainedFeatures.transform_both`), so both settings
+    cost one pass. With ``cache`` (an ``.npz`` path) every set is written with a SHA-256 of the
+    images and settings, and read back while those are unchanged.
+
+    Returns
+    -------
+    dict
+        ``(factor, tta) -> (train features, test features or None)``.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).uniform(0, 1000, (2, 3, 32, 32)).astype("float32")
+    >>> sets = pretrained_feature_sets(X, downsample=(1,))
+    >>> sorted(sets), sets[(1, True)][0].shape
+    ([(1, False), (1, True)], (2, 1832))
+    """
+    import hashlib
+
+    from ..classify.image_cnn import PretrainedFeatures
+
+    keys = [(int(f), bool(v)) for f in downsample for v in dict.fromkeys(bool(t) for t in tta)]
+    h = hashlib.sha256(repr(("sets-v1", keys)).encode())
+    for a in (train_images, test_images):
+        if a is not None:
+            h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
+    key = h.hexdigest()
+    if cache is not None and os.path.exists(cache):
+        with np.load(cache) as z:
+            if str(z["key"]) == key:
+                return {(f, v): (z[f"train_{f}_{int(v)}"], z[f"test_{f}_{int(v)}"] if test_images is not None
+                                 else None) for f, v in keys}
+    sets: FeatureSets = {}
+    for f in dict.fromkeys(f for f, _ in keys):
+        small = downsample_images(train_images, f)
+        ext = PretrainedFeatures(device=device, n_threads=n_threads).fit(small)
+        both = any(v for _, v in keys)
+        tr = ext.transform_both(small) if both else (ext.transform(small),) * 2
+        te: tuple[np.ndarray | None, ...] = (None, None)
+        if test_images is not None:
+            small_test = downsample_images(test_images, f)
+            te = ext.transform_both(small_test) if both else (ext.transform(small_test),) * 2
+        for v in (False, True):
+            if (f, v) in keys:
+                sets[(f, v)] = (tr[int(v)], te[int(v)])
+    if cache is not None:
+        arrays = {f"{c}_{f}_{int(v)}": (a if a is not None else sets[(f, v)][0][:0])
+                  for (f, v), pair in sets.items() for c, a in zip(("train", "test"), pair, strict=True)}
+        np.savez(cache, key=key, **arrays)
+    return sets
+
+
+def _best_first(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    table = pd.DataFrame(rows).sort_values("cv_r2_log_density", ascending=False, kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _cv_r2(kind: str, data: Mapping[str, Any], folds: np.ndarray, groups: Any, seed: int,
+           make: Callable[[str, int], PopulationModel]) -> float:
+    m, _ = evaluate_blocked_cv([kind], data, folds, [seed], make, groups)
+    return float(m["r2_log_density"].iloc[0])
+
+
+def choose_feature_setting(feature_sets: Mapping[tuple[int, bool], np.ndarray], data: Mapping[str, Any],
+                           folds: Any, groups: Any = None) -> pd.DataFrame:
+    """Downsampling and flip averaging of the frozen features, chosen by blocked CV in the training city.
+
+    Each setting's features (``(factor, tta) -> training features``) go into the ``imagery``
+    model (ridge, its penalty chosen in the inner folds) under spatially blocked cross-validation
+    on ``data`` (the training city: ``population``, ``area_km2``); the test city plays no part.
+
+    Returns
+    -------
+    DataFrame
+        ``downsample``, ``tta``, ``cv_r2_log_density``, one row per setting, best first (ties keep
+        the given order).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> good, noise = rng.normal(size=(60, 3)), rng.normal(size=(60, 3))
+    >>> data = {"population": np.expm1(good[:, 0] + 3), "area_km2": 1.0}
+    >>> t = choose_feature_setting({(1, False): noise, (1, True): good}, data, np.arange(60) % 3)
+    >>> int(t.loc[0, "downsample"]), bool(t.loc[0, "tta"])
+    (1, True)
+    """
+    folds = np.asarray(folds)
+    rows = [{"downsample": int(f), "tta": bool(v),
+             "cv_r2_log_density": _cv_r2("imagery", {**data, "features": X}, folds, groups, 0, _default_make)}
+            for (f, v), X in feature_sets.items()]
+    return _best_first(rows)
+
+
+def choose_components(data: Mapping[str, Any], folds: Any, options: Sequence[int] = (5, 10, 20),
+                      groups: Any = None, seed: int = 0,
+                      make: Callable[..., PopulationModel] | None = None) -> pd.DataFrame:
+    """Number of principal components of the frozen features in ``imagery_pca_covariates``, by blocked CV.
+
+    ``data`` is the training city (``population``, ``covariates``, ``features``); each option is
+    scored by the pooled out-of-fold R² of the log density. ``make(kind, seed, n_components)``
+    builds the model (default :class:`PopulationModel`), so that the forest's other settings match
+    the chapter's.
+
+    Returns
+    -------
+    DataFrame
+        ``n_components``, ``cv_r2_log_density``, best first.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> F, C = rng.normal(size=(60, 8)), rng.normal(size=(60, 2))
+    >>> data = {"population": np.expm1(3 + F[:, 0] + C[:, 0]), "covariates": C, "features": F}
+    >>> sorted(choose_components(data, np.arange(60) % 3, options=(1, 2))["n_components"])
+    [1, 2]
+    """
+    build = make or (lambda kind, s, k: PopulationModel(kind, seed=s, n_components=k))
+    folds = np.asarray(folds)
+    rows = [{"n_components": int(k),
+             "cv_r2_log_density": _cv_r2("imagery_pca_covariates", data, folds, groups, seed,
+                                         lambda kind, s, k=k: build(kind, s, k))}
+            for k in options]
+    return _best_first(rows)

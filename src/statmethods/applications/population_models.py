@@ -30,7 +30,7 @@ __all__ = ["IMAGERY_ONLY", "MODELS", "PopulationModel", "RidgeCVRegressor", "SO2
            "SO2SAT_PARAM_GRID", "So2SatForest", "smearing_factor"]
 
 MODELS = ("mean", "nightlights", "covariates_rf", "mosaiks", "imagery", "imagery_nightlights",
-          "imagery_covariates", "cnn_scratch", "cnn_pretrained")
+          "imagery_covariates", "imagery_pca_covariates", "cnn_scratch", "cnn_pretrained")
 IMAGERY_ONLY = ("mosaiks", "imagery", "cnn_scratch", "cnn_pretrained")
 
 # the So2Sat POP authors' covariates (constants.covariate_list), in their order
@@ -268,6 +268,9 @@ class PopulationModel:
       log night light (stacking);
     - ``imagery_covariates``: the So2Sat forest on the covariates plus the out-of-fold
       ``imagery`` prediction;
+    - ``imagery_pca_covariates``: the So2Sat forest (same recipe and seed as ``covariates_rf``) on
+      the covariates plus the first ``n_components`` principal components of the frozen features
+      (the components fitted on the training cells; no target is used to make them);
     - ``cnn_scratch``, ``cnn_pretrained``: the CNNs of :mod:`statmethods.classify.image_cnn`,
       trained end to end (fine-tuned, for the pretrained one).
 
@@ -279,6 +282,8 @@ class PopulationModel:
         Seeds the random parts (MOSAIKS filters, random ridge folds, forests, CNN weights).
     n_features : int
         MOSAIKS features.
+    n_components : int
+        Principal components of the frozen features given to ``imagery_pca_covariates``.
     epochs, lr : int, float or None
         CNN epochs and peak learning rate (``None``: the network's default).
     rf_grid : str
@@ -317,9 +322,13 @@ class PopulationModel:
     def __init__(self, kind: str, seed: int = 0, n_features: int = 512, epochs: int = 5,
                  lr: float | None = None, rf_grid: str = "oob", tta: bool = False, device: str = "cpu",
                  n_threads: int | None = 1, n_jobs: int = 2, clip: bool = True,
-                 correction: str = "ratio") -> None:
+                 correction: str = "ratio", n_components: int = 10) -> None:
         if kind not in MODELS:
             raise ValueError(f"kind must be one of {', '.join(MODELS)}, got {kind!r}")
+        if isinstance(n_components, bool) or not isinstance(n_components, int | np.integer) \
+                or n_components < 1:
+            raise ValueError(f"n_components must be a positive integer, got {n_components!r}")
+        self.n_components = int(n_components)
         if correction not in ("ratio", "duan"):
             raise ValueError(f"correction must be 'ratio' or 'duan', got {correction!r}")
         self.correction, self.n_jobs = correction, int(n_jobs)
@@ -341,6 +350,9 @@ class PopulationModel:
             self.extractor_.fit(_need(data, "images", self.kind))
         return self.extractor_.transform(_need(data, "images", self.kind))
 
+    def _with_components(self, data: Mapping[str, object], features: np.ndarray) -> np.ndarray:
+        return np.hstack([_need(data, "covariates", self.kind), self.pca_.transform(features)])
+
     def _forest(self) -> So2SatForest:
         return So2SatForest(self.rf_grid, seed=self.seed, n_jobs=self.n_jobs)
 
@@ -360,6 +372,13 @@ class PopulationModel:
             fitted = self.model_.predict(_nl(data["nightlights"]))
         elif k == "covariates_rf":
             self.model_ = self._forest().fit(_need(data, "covariates", k), y)
+            fitted = self.model_.oof_
+        elif k == "imagery_pca_covariates":
+            from sklearn.decomposition import PCA
+
+            X = self._features(data)
+            self.pca_ = PCA(min(self.n_components, *X.shape), random_state=0).fit(X)
+            self.model_ = self._forest().fit(self._with_components(data, X), y)
             fitted = self.model_.oof_
         elif k in ("mosaiks", "imagery", "imagery_nightlights", "imagery_covariates"):
             if k == "mosaiks":
@@ -402,6 +421,8 @@ class PopulationModel:
             out = self.model_.predict(_nl(_need(data, "nightlights", k)))
         elif k == "covariates_rf":
             out = self.model_.predict(_need(data, "covariates", k))
+        elif k == "imagery_pca_covariates":
+            out = self.model_.predict(self._with_components(data, self._features(data)))
         elif k in ("mosaiks", "imagery", "imagery_nightlights", "imagery_covariates"):
             X = self.mosaiks_.transform(_need(data, "images", k)) if k == "mosaiks" else self._features(data)
             out = base = np.clip(self.ridge_.predict(X), *self.range_)

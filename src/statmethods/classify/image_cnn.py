@@ -383,7 +383,27 @@ class PretrainedFeatures:
         return self
 
     def transform(self, images: Any) -> np.ndarray:
-        """Features ``(n, 1832)`` of ``images`` (n, 3, rows, cols)."""
+        """Features ``(n, 1832)`` of ``images`` (n, 3, rows, cols): the four-view mean if ``tta``."""
+        plain, averaged = self._views(images, 4 if self.tta else 1)
+        return averaged if self.tta else plain
+
+    def transform_both(self, images: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Plain and four-view features of ``images`` from one pass: ``(plain, tta)``.
+
+        The plain features are those of the first view (the image as it is), so they equal
+        ``transform`` with ``tta=False``; choosing between the two costs one pass, not two.
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).uniform(0, 1000, (2, 3, 32, 32)).astype("float32")
+        >>> plain, tta = PretrainedFeatures().fit(X).transform_both(X)
+        >>> plain.shape == tta.shape, bool(np.allclose(plain, PretrainedFeatures().fit(X).transform(X)))
+        (True, True)
+        """
+        return self._views(images, 4)
+
+    def _views(self, images: Any, n_views: int) -> tuple[np.ndarray, np.ndarray]:
+        """Features of the first view and the mean over the first ``n_views`` of the four."""
         import torch
         import torch.nn.functional as F
 
@@ -394,13 +414,12 @@ class PretrainedFeatures:
         scaled = (np.clip((arr - self.lo_[None, :, None, None]) / self.span_[None, :, None, None], 0, 1)
                   * 255 - 127) / 128
         net = efficientnet_lite0(pretrained=True).to(dev).eval()
-        out = []
+        first, mean = [], []
         with torch_determinism(n_threads=self.n_threads, device=self.device), torch.no_grad():
             for start in range(0, len(scaled), self.batch_size):
                 x = torch.from_numpy(scaled[start:start + self.batch_size].astype(np.float32)).to(dev)
-                views = [x, torch.flip(x, (3,)), torch.flip(x, (2,)), torch.rot90(x, 1, (2, 3))] if self.tta \
-                    else [x]
-                acc = None
+                views = [x, torch.flip(x, (3,)), torch.flip(x, (2,)), torch.rot90(x, 1, (2, 3))][:n_views]
+                feats = []
                 for v in views:
                     h, pooled = F.relu6(net._bn0(net._conv_stem(v))), []
                     for i, block in enumerate(net._blocks):
@@ -408,10 +427,10 @@ class PretrainedFeatures:
                         if i in _POOLED_BLOCKS:
                             pooled.append(h.mean(dim=(2, 3)))
                     pooled.append(F.relu6(net._bn1(net._conv_head(h))).mean(dim=(2, 3)))
-                    f = torch.cat(pooled, dim=1)
-                    acc = f if acc is None else acc + f
-                out.append((acc / len(views)).double().cpu().numpy())
-        return np.vstack(out)
+                    feats.append(torch.cat(pooled, dim=1))
+                first.append(feats[0].double().cpu().numpy())
+                mean.append((sum(feats) / len(feats)).double().cpu().numpy())
+        return np.vstack(first), np.vstack(mean)
 
     def fit_transform(self, images: Any) -> np.ndarray:
         """``fit(images).transform(images)``."""

@@ -42,5 +42,5 @@ def make_inputs(tmp: Path) -> dict:
     return params | {"train_id_column": "cell", "train_population_column": "people",
                      "train_nightlights_column": "viirs", "test_id_column": "cell_id",
                      "test_population_column": "inhabitants", "test_nightlights_column": "lights",
-                     "covariate_columns": [], "tta": False, "mosaiks_features": 64, "seeds": [0],
+                     "covariate_columns": [], "tta": [False], "mosaiks_features": 64, "seeds": [0],
                      "cv_folds": 2, "block_size_m": 8000.0, "patch_size": 64}

@@ -20,22 +20,17 @@ def check(params: dict[str, Any]) -> None:
     from ...imagery.patches import check_pairing, find_patches, patch_headers
 
     positive_int(params, "patch_size", minimum=16)
-    downsample = positive_int(params, "downsample")
-    if params["patch_size"] % downsample:
-        fail("patch_size", f"({params['patch_size']}) must be a multiple of 'downsample' ({downsample})",
-             f"give a patch_size divisible by {downsample}, such as 96")
-    if params["patch_size"] // downsample < 16:
-        fail("downsample", f"({downsample}) leaves patches of {params['patch_size'] // downsample} pixels",
-             "downsample less, so that at least 16 x 16 pixels remain")
+    downsample = _downsample(params)
+    _options(params, "tta", bool, "[false, true]")
+    _components(params)
     k = positive_int(params, "mosaiks_features", minimum=2)
     if k % 2:
         fail("mosaiks_features", f"must be even (two features per random filter), got {k}", f"give {k + 1}")
     positive_int(params, "cnn_epochs")
     choice(params, "rf_grid", ("oob", "published"))
-    for name in ("tta", "fine_tune"):
-        if not isinstance(params[name], bool):
-            fail(name, f"must be true or false, got {params[name]!r}",
-                 f"give -p {name} true or -p {name} false")
+    if not isinstance(params["fine_tune"], bool):
+        fail("fine_tune", f"must be true or false, got {params['fine_tune']!r}",
+             "give -p fine_tune true or -p fine_tune false")
     _models(params)
     covariates = _covariates(params)
     for name, kinds in (("finetune_epochs", int), ("finetune_lrs", int | float)):
@@ -91,6 +86,41 @@ def check(params: dict[str, Any]) -> None:
                  f"({smallest} pixels)", f"set patch_size to at most {smallest - smallest % downsample}")
     if params["output_dir"] in ("", None):
         fail("output_dir", "is empty", "give a folder name such as results")
+
+
+def _options(params: dict[str, Any], name: str, kind: type, example: str) -> list[Any]:
+    """A non-empty list of distinct values of ``kind``: the settings blocked CV chooses from."""
+    value = params[name]
+    good = isinstance(value, list) and value and all(
+        isinstance(v, kind) and (kind is bool or not isinstance(v, bool)) for v in value)
+    if not good:
+        fail(name, f"must be a non-empty list of the settings to compare by blocked cross-validation, "
+             f"got {value!r}", f"give e.g. {example} (one value fixes the setting)")
+    if len(set(value)) != len(value):
+        fail(name, f"repeats a setting ({value!r})", "give each setting once")
+    return list(value)
+
+
+def _downsample(params: dict[str, Any]) -> int:
+    """Factors that divide the crop and leave at least 16 pixels; returns the largest."""
+    factors = _options(params, "downsample", int, "[1, 2]")
+    for f in factors:
+        if f < 1:
+            fail("downsample", f"holds {f}; factors must be at least 1", "give e.g. [1, 2]")
+        if params["patch_size"] % f:
+            fail("patch_size", f"({params['patch_size']}) must be a multiple of each 'downsample' ({f})",
+                 f"give a patch_size divisible by {f}, such as 96")
+        if params["patch_size"] // f < 16:
+            fail("downsample", f"({f}) leaves patches of {params['patch_size'] // f} pixels",
+                 "downsample less, so that at least 16 x 16 pixels remain")
+    return max(factors)
+
+
+def _components(params: dict[str, Any]) -> None:
+    for k in _options(params, "imagery_components", int, "[5, 10, 20]"):
+        if k < 1:
+            fail("imagery_components", f"holds {k}; a number of components is at least 1",
+                 "give e.g. [5, 10, 20]")
 
 
 def _models(params: dict[str, Any]) -> None:
