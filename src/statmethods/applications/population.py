@@ -365,6 +365,17 @@ class PopulationMetricsResult(EstimateResult):
                         "smearing: the factor used."])
 
 
+def _cache_key(settings: object, *arrays: np.ndarray | None) -> str:
+    """SHA-256 of the settings and the images: a cached feature file is reused only for the same."""
+    import hashlib
+
+    h = hashlib.sha256(repr(settings).encode())
+    for a in arrays:
+        if a is not None:
+            h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
 def pretrained_features(train_images: np.ndarray, test_images: np.ndarray | None = None,
                         cache: str | os.PathLike | None = None, tta: bool = False, device: str = "cpu",
                         n_threads: int | None = 1) -> tuple[np.ndarray, np.ndarray | None]:
@@ -380,15 +391,9 @@ def pretrained_features(train_images: np.ndarray, test_images: np.ndarray | None
     >>> pretrained_features(X)[0].shape
     (2, 1832)
     """
-    import hashlib
-
     from ..classify.image_cnn import PretrainedFeatures
 
-    h = hashlib.sha256(repr(("v1", bool(tta))).encode())
-    for a in (train_images, test_images):
-        if a is not None:
-            h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
-    key = h.hexdigest()
+    key = _cache_key(("v1", bool(tta)), train_images, test_images)
     if cache is not None and os.path.exists(cache):
         with np.load(cache) as z:
             if str(z["key"]) == key:
@@ -470,16 +475,10 @@ def pretrained_feature_sets(train_images: np.ndarray, test_images: np.ndarray | 
     >>> sorted(sets), sets[(1, True)][0].shape
     ([(1, False), (1, True)], (2, 1832))
     """
-    import hashlib
-
     from ..classify.image_cnn import PretrainedFeatures
 
     keys = [(int(f), bool(v)) for f in downsample for v in dict.fromkeys(bool(t) for t in tta)]
-    h = hashlib.sha256(repr(("sets-v1", keys)).encode())
-    for a in (train_images, test_images):
-        if a is not None:
-            h.update(np.ascontiguousarray(a, dtype=np.float32).tobytes())
-    key = h.hexdigest()
+    key = _cache_key(("sets-v1", keys), train_images, test_images)
     if cache is not None and os.path.exists(cache):
         with np.load(cache) as z:
             if str(z["key"]) == key:
