@@ -8,6 +8,7 @@ session stops at once and says how to set the folder, instead of trying to downl
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,38 @@ def torch_device(request: pytest.FixtureRequest) -> str:
         if not torch.cuda.is_available():
             pytest.skip("no CUDA GPU on this machine (the same body runs on the CPU case)")
     return request.param
+
+
+@pytest.fixture
+def korean_book(tmp_path: Path) -> Callable[..., Path]:
+    """Build a small Korean-edition Sphinx project with the book's own extensions; returns its HTML folder.
+
+    Call it with the extensions, extra ``conf.py`` lines, the pages (name -> text), the page whose
+    catalogue holds the translations, and the translations (English -> Korean).
+    """
+
+    def build(extensions: list[str], pages: dict[str, str], translations: dict[str, str], *,
+              catalogue_page: str, conf: str = "") -> Path:
+        from babel.messages.catalog import Catalog
+        from babel.messages.mofile import write_mo
+        from sphinx.application import Sphinx
+
+        src = tmp_path / "src"
+        (src / "locales" / "ko" / "LC_MESSAGES").mkdir(parents=True)
+        (src / "conf.py").write_text(
+            f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+            f"extensions = {extensions!r}\n{conf}"
+            "language = 'ko'\nlocale_dirs = ['locales']\ngettext_compact = False\n", encoding="utf-8")
+        for name, text in pages.items():
+            (src / name).write_text(text, encoding="utf-8")
+        cat = Catalog(locale="ko")
+        for en, ko in translations.items():
+            cat.add(en, ko)
+        with (src / "locales" / "ko" / "LC_MESSAGES" / f"{catalogue_page}.mo").open("wb") as f:
+            write_mo(f, cat)
+        app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                     status=None, warning=None, freshenv=True)
+        app.build()
+        return tmp_path / "html"
+
+    return build

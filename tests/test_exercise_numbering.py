@@ -77,27 +77,11 @@ def test_exercise_titles_are_translatable(tmp_path):
     assert all(is_translatable(n) for n in titles)
 
 
-def test_translated_exercise_titles_reach_the_solution_title(tmp_path):
+def test_translated_exercise_titles_reach_the_solution_title(korean_book):
     """With a Korean catalogue, the exercise title and its solution's title are both translated."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-    from sphinx.application import Sphinx
-
-    src = tmp_path / "src"
-    (src / "locales" / "ko" / "LC_MESSAGES").mkdir(parents=True)
-    (src / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
-        "extensions = ['myst_parser', 'sphinx_exercise', 'chapter_numbers']\n"
-        "language = 'ko'\nlocale_dirs = ['locales']\ngettext_compact = False\n", encoding="utf-8")
     page = ("# Book\n\n```{exercise} Count the cells\n:label: index-ex1\n\nDo it.\n```\n\n"
             "```{solution-start} index-ex1\n:class: dropdown\n```\nDone.\n```{solution-end}\n```\n")
-    (src / "index.md").write_text(page, encoding="utf-8")
-    cat = Catalog(locale="ko")
-    cat.add("Count the cells", "셀 세기")
-    with (src / "locales" / "ko" / "LC_MESSAGES" / "index.mo").open("wb") as f:
-        write_mo(f, cat)
-    app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
-                 status=None, warning=None, freshenv=True)
-    app.build()
-    html = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    out = korean_book(["myst_parser", "sphinx_exercise", "chapter_numbers"], {"index.md": page},
+                      {"Count the cells": "셀 세기"}, catalogue_page="index")
+    html = (out / "index.html").read_text(encoding="utf-8")
     assert html.count("셀 세기") == 2 and "Count the cells" not in html
